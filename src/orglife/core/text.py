@@ -1,0 +1,67 @@
+"""Normalising what people type or paste from Excel."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+
+WHITESPACE = re.compile(r"\s+")
+
+
+def normalize(value) -> str:
+    """NFKC (full-width digits, letters and spaces become ASCII), trimmed; None → ""."""
+    if value is None:
+        return ""
+    text = unicodedata.normalize("NFKC", str(value))
+    return text.replace("\u3000", " ").strip()
+
+
+def squeeze(value) -> str:
+    """normalize() and drop every inner space (Chinese names and ID numbers have none)."""
+    return WHITESPACE.sub("", normalize(value))
+
+
+_DATE_PATTERNS = [
+    re.compile(r"^(\d{4})[-./](\d{1,2})[-./](\d{1,2})$"),
+    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"),
+    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+]
+EXCEL_EPOCH = dt.date(1899, 12, 30)  # Excel's day 0 (accounting for its 1900 leap-year bug)
+
+
+class DateParseError(ValueError):
+    pass
+
+
+def parse_date(value) -> dt.date | None:
+    """Dates as Excel and people write them: date cells, serial numbers, 2021.7.1, 2021/7/1,
+    2021年7月1日, 2021-07-01, 20210701. Empty → None; anything else raises DateParseError."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if 1 <= value < 2958466:  # serials up to 9999-12-31
+            return EXCEL_EPOCH + dt.timedelta(days=int(value))
+        raise DateParseError(f"无法识别的日期：{value}")
+    text = squeeze(value)
+    if not text:
+        return None
+    if re.fullmatch(r"\d{5}(\.0+)?", text):  # a serial that arrived as text
+        return EXCEL_EPOCH + dt.timedelta(days=int(float(text)))
+    text = re.sub(r"[T ]00:00(:00)?$", "", text)
+    for pattern in _DATE_PATTERNS:
+        match = pattern.match(text)
+        if match:
+            try:
+                return dt.date(*(int(g) for g in match.groups()))
+            except ValueError:
+                raise DateParseError(f"日期不存在：{value}") from None
+    raise DateParseError(f"无法识别的日期：{value}（可写作 2021-07-01、2021.7.1、2021/7/1 或 2021年7月1日）")
+
+
+def format_date(value: dt.date | None) -> str:
+    return f"{value:%Y年%-m月%-d日}" if value else ""

@@ -1,0 +1,12 @@
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+
+
+@login_required
+def me(request):
+    return HttpResponse("me")
+
+
+@login_required
+def org_tree(request):
+    return HttpResponse("tree")

@@ -1,0 +1,169 @@
+"""Load and validate rule libraries.
+
+A rule library is a YAML file with ``rules`` (each with id, name, source, conf, effective_from,
+value and how a profile may tighten it) and ``options`` (product settings). A profile is a YAML
+file under ``profiles/`` that names the library it ``extends`` and overrides values. A profile may
+tighten a V rule but never relax it: loading one that does raises ``RuleError`` naming the rule.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+RULES_DIR = Path(__file__).resolve().parent
+PROFILES_DIR = RULES_DIR / "profiles"
+CONFIDENCE = {"V", "S", "L", "U"}
+TIGHTEN = {"up", "down", "none", "any"}
+DEFAULT_PROFILE = "national"
+
+
+class RuleError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    name: str
+    source: str
+    conf: str
+    effective_from: dt.date
+    effective_to: dt.date | None
+    value: Any
+    tighten: str
+    severity: str = "warning"
+    applies_to: tuple[str, ...] = ()
+
+    def in_force(self, on: dt.date) -> bool:
+        return self.effective_from <= on and (self.effective_to is None or on <= self.effective_to)
+
+    @property
+    def is_hard(self) -> bool:
+        # Only rules matching an official text may ever be errors.
+        return self.conf == "V" and self.severity == "error"
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    label: str
+    rules: dict[str, Rule]
+    options: dict[str, Any] = field(default_factory=dict)
+
+    def rule(self, rule_id: str) -> Rule:
+        return self.rules[rule_id]
+
+    def value(self, rule_id: str) -> Any:
+        return self.rules[rule_id].value
+
+
+def _as_date(value: Any, where: str) -> dt.date | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError as exc:
+        raise RuleError(f"{where}: 日期格式无效 {value!r}") from exc
+
+
+def _parse_rule(raw: dict, where: str) -> Rule:
+    missing = [k for k in ("id", "name", "source", "conf", "effective_from", "value") if k not in raw]
+    if missing:
+        raise RuleError(f"{where}: 规则缺少字段 {', '.join(missing)}")
+    if raw["conf"] not in CONFIDENCE:
+        raise RuleError(f"{where}: 规则 {raw['id']} 的可信度 {raw['conf']!r} 无效")
+    tighten = raw.get("tighten", "none")
+    if tighten not in TIGHTEN:
+        raise RuleError(f"{where}: 规则 {raw['id']} 的 tighten {tighten!r} 无效")
+    return Rule(
+        id=raw["id"],
+        name=raw["name"],
+        source=raw["source"],
+        conf=raw["conf"],
+        effective_from=_as_date(raw["effective_from"], where),
+        effective_to=_as_date(raw.get("effective_to"), where),
+        value=raw["value"],
+        tighten=tighten,
+        severity=raw.get("severity", "warning"),
+        applies_to=tuple(raw.get("applies_to", ())),
+    )
+
+
+def _check_override(rule: Rule, new: Any) -> None:
+    """Refuse an override that relaxes a V rule."""
+    if rule.conf != "V" or rule.tighten == "any" or new == rule.value:
+        return
+    relaxed = (
+        rule.tighten == "none"
+        or (rule.tighten == "up" and new < rule.value)
+        or (rule.tighten == "down" and new > rule.value)
+    )
+    if relaxed:
+        raise RuleError(f"规则 {rule.id}（{rule.name}）为 V 级规则，配置方案只能从严，不能放宽：{rule.value!r} → {new!r}")
+
+
+def parse_library(data: dict, where: str) -> Profile:
+    if not isinstance(data, dict) or "rules" not in data:
+        raise RuleError(f"{where}: 缺少 rules")
+    rules: dict[str, Rule] = {}
+    for raw in data["rules"]:
+        rule = _parse_rule(raw, where)
+        if rule.id in rules:
+            raise RuleError(f"{where}: 规则编号重复 {rule.id}")
+        rules[rule.id] = rule
+    return Profile(
+        name=data.get("ruleset", DEFAULT_PROFILE),
+        label=data.get("label", "全国默认"),
+        rules=rules,
+        options=dict(data.get("options") or {}),
+    )
+
+
+def apply_profile(base: Profile, data: dict, where: str) -> Profile:
+    rules = dict(base.rules)
+    for rule_id, new in (data.get("overrides") or {}).items():
+        if rule_id not in rules:
+            raise RuleError(f"{where}: 未知规则 {rule_id}")
+        _check_override(rules[rule_id], new)
+        old = rules[rule_id]
+        rules[rule_id] = Rule(**{**old.__dict__, "value": new})
+    options = {**base.options, **(data.get("options") or {})}
+    return Profile(name=data["profile"], label=data.get("label", data["profile"]), rules=rules, options=options)
+
+
+def _read(path: Path) -> dict:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise RuleError(f"{path.name}: YAML 格式错误 {exc}") from exc
+
+
+@lru_cache(maxsize=1)
+def load_all() -> dict[str, Profile]:
+    """All profiles by name: the national library plus every file in profiles/."""
+    base = parse_library(_read(RULES_DIR / "national.yaml"), "national.yaml")
+    profiles = {base.name: base}
+    if PROFILES_DIR.is_dir():
+        for path in sorted(PROFILES_DIR.glob("*.yaml")):
+            data = _read(path)
+            if data.get("extends", DEFAULT_PROFILE) != base.name or "profile" not in data:
+                raise RuleError(f"{path.name}: 配置方案必须写明 profile 并 extends: {base.name}")
+            profiles[data["profile"]] = apply_profile(base, data, path.name)
+    return profiles
+
+
+def get_profile(name: str | None = None) -> Profile:
+    profiles = load_all()
+    return profiles.get(name or DEFAULT_PROFILE) or profiles[DEFAULT_PROFILE]
+
+
+def profile_choices() -> list[tuple[str, str]]:
+    return [(p.name, p.label) for p in load_all().values()]
