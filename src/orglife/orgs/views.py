@@ -10,3 +10,6 @@ def me(request):
 @login_required
 def org_tree(request):
     return HttpResponse("tree")
+
+
+org_detail = org_children = roster = member_new = org_audit = member_detail = member_edit = org_tree
