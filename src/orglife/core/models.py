@@ -33,6 +33,22 @@ class AppendOnlyError(RuntimeError):
     pass
 
 
+ACTION_LABELS = {
+    "org.create": "新建组织",
+    "org.update": "修改组织",
+    "org.move": "调整隶属关系",
+    "member.create": "登记党员",
+    "member.update": "修改党员信息",
+    "member.link_user": "关联登录账号",
+    "member.import_create": "导入新增党员",
+    "member.import_update": "导入更新党员",
+    "roster.import": "导入花名册",
+    "term.start": "开始新一届任期",
+    "post.assign": "任命职务",
+    "grant.create": "授予权限",
+}
+
+
 class AuditEvent(models.Model):
     """One write: who did what to which object, with changed fields old → new. Append-only."""
 
@@ -51,6 +67,9 @@ class AuditEvent(models.Model):
             models.Index(fields=["target_type", "target_id"]),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.action} {self.target_repr}"
+
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise AppendOnlyError("审计记录只能追加，不能修改")
@@ -58,6 +77,10 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("审计记录只能追加，不能删除")
+
+    @property
+    def action_label(self) -> str:
+        return ACTION_LABELS.get(self.action, self.action)
 
 
 class ApiToken(models.Model):
@@ -67,6 +90,9 @@ class ApiToken(models.Model):
     digest = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"API token of {self.user}"
 
     @staticmethod
     def hash(token: str) -> str:

@@ -135,17 +135,25 @@ def org_move(*, actor, org: Organization, new_parent: Organization) -> Organizat
     return org
 
 
-def refresh_counts(org_ids: Iterable[int]) -> None:
-    """Recount direct roster members of the given organizations (cheap: indexed by org)."""
-    ids = set(org_ids)
+def refresh_counts(org_ids: Iterable[int | None]) -> None:
+    """Recount roster members of the given organizations (cheap: indexed by org).
+
+    Members belong to a branch (Member.org); a 党小组's count is its group members (Member.
+    party_group). Subtree totals skip 党小组 nodes, so nobody is counted twice.
+    """
+    ids = {i for i in org_ids if i}
     if not ids:
         return
-    counts = {
-        row["org_id"]: row
-        for row in Member.objects.filter(org_id__in=ids, status__in=ON_ROSTER)
-        .values("org_id")
-        .annotate(total=Count("id"), full=Count("id", filter=Q(category=Category.FULL)))
-    }
+    on_roster = Member.objects.filter(status__in=ON_ROSTER)
+    counts: dict[int, dict] = {}
+    for field in ("org_id", "party_group_id"):
+        rows = (
+            on_roster.filter(**{f"{field}__in": ids}).values(field)
+            .annotate(total=Count("id"), full=Count("id", filter=Q(category=Category.FULL)))
+            .order_by()
+        )
+        for row in rows:
+            counts[row[field]] = row
     for org_id in ids:
         row = counts.get(org_id, {"total": 0, "full": 0})
         Organization.objects.filter(pk=org_id).update(member_count=row["total"], full_member_count=row["full"])
@@ -195,7 +203,7 @@ def member_create(*, actor, data: dict[str, Any], today: dt.date | None = None) 
         _search_keys(member)
         member.save()
         MemberOrgHistory.objects.create(member=member, org=member.org, started_on=timezone.localdate(), reason="登记")
-        refresh_counts([member.org_id])
+        refresh_counts([member.org_id, member.party_group_id])
         audit.record(actor=actor, action="member.create", target=member, org=member.org,
                      changes=audit.diff({}, {k: cleaned[k] for k in AUDITED_MEMBER_FIELDS if k in cleaned}))
     return member
@@ -207,7 +215,7 @@ def member_update(*, actor, member: Member, data: dict[str, Any], today: dt.date
     changes = audit.diff(before, cleaned)
     if not changes:
         return member
-    old_org = member.org
+    old_org, old_group = member.org, member.party_group_id
     with transaction.atomic():
         for k, v in cleaned.items():
             setattr(member, k, v)
@@ -215,7 +223,7 @@ def member_update(*, actor, member: Member, data: dict[str, Any], today: dt.date
         member.save()
         if member.org_id != old_org.pk:
             move_history(member, old_org_id=old_org.pk, on=timezone.localdate(), reason="组织调整")
-        refresh_counts({old_org.pk, member.org_id})
+        refresh_counts({old_org.pk, member.org_id, old_group, member.party_group_id})
         audit.record(actor=actor, action="member.update", target=member, org=member.org, changes=changes)
     return member
 

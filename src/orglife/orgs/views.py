@@ -1,15 +1,162 @@
+"""Pages for the organization tree, organizations, rosters and members: parse, authorize, call,
+render. Rules live in services.py, queries.py and orglife.rules."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from orglife.core import scope
+from orglife.core.models import Role
+
+from . import queries, services
+from .forms import MemberForm
+from .models import Category, Organization, OrgKind, Status
+from .validation import REQUIRED
 
 
 @login_required
-def me(request):
-    return HttpResponse("me")
-
-
-@login_required
+@require_GET
 def org_tree(request):
-    return HttpResponse("tree")
+    roots = queries.tree_roots(request.user)
+    if not roots:
+        return redirect("me") if hasattr(request.user, "member") else render(request, "core/no_access.html", status=403)
+    # Open the first level below each root so a committee officer sees their branches at once.
+    children = {n.org.pk: queries.tree_children(request.user, n.org) for n in roots[:3]}
+    return render(request, "orgs/tree.html", {"roots": roots, "children": children})
 
 
-org_detail = org_children = roster = member_new = org_audit = member_detail = member_edit = org_tree
+@login_required
+@require_GET
+def org_children(request, code):
+    org = scope.get_org_for_user(request.user, code)
+    return render(request, "orgs/_tree_nodes.html", {"nodes": queries.tree_children(request.user, org)})
+
+
+@login_required
+@require_GET
+def org_detail(request, code):
+    org = scope.get_org_for_user(request.user, code)
+    term = queries.current_term(org)
+    totals = queries.nodes(request.user, [org])[0]
+    return render(request, "orgs/org_detail.html", {
+        "org": org,
+        "ancestors": queries.ancestors(org),
+        "term": term,
+        "findings": queries.org_findings(org, term),
+        "children": queries.tree_children(request.user, org),
+        "totals": {"members": totals.members, "full": totals.full_members,
+                   "probationary": totals.members - totals.full_members},
+        "history": queries.org_history(org),
+        "can_manage": scope.can_manage(request.user, org),
+        "can_administer": scope.can_administer(request.user, org),
+        "profile": org.profile(),
+    })
+
+
+@login_required
+@require_GET
+def roster(request, code):
+    org = scope.get_org_for_user(request.user, code)
+    f = queries.RosterFilter(
+        q=request.GET.get("q", "").strip()[:40],
+        category=request.GET.get("category", "") if request.GET.get("category") in Category.values else "",
+        status=request.GET.get("status", "") if request.GET.get("status") in [*Status.values, "all"] else "",
+        branch=request.GET.get("branch", "").strip()[:32],
+    )
+    page = Paginator(queries.roster(request.user, org, f), settings.ORGLIFE_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [(m, scope.sees_personal_data(request.user, m)) for m in page.object_list]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "orgs/roster.html", {
+        "org": org, "page": page, "rows": rows, "filter": f, "query": query.urlencode(),
+        "branches": queries.branch_choices(org), "categories": Category.choices, "statuses": Status.choices,
+        "can_manage": scope.can_manage(request.user, org),
+    })
+
+
+@login_required
+@require_GET
+def member_detail(request, pk):
+    member = scope.get_member_for_user(request.user, pk)
+    return render(request, "orgs/member_detail.html", _member_context(request, member))
+
+
+def _member_context(request, member):
+    return {
+        "m": member,
+        "personal": scope.sees_personal_data(request.user, member),
+        "can_manage": scope.can_manage(request.user, member.org),
+        "history": queries.member_history(member),
+        "posts": queries.member_posts(member),
+    }
+
+
+@login_required
+@require_GET
+def me(request):
+    member = getattr(request.user, "member", None)
+    if member is None:
+        return render(request, "orgs/me.html", {"m": None})
+    member = scope.get_member_for_user(request.user, member.pk)
+    return render(request, "orgs/me.html", _member_context(request, member))
+
+
+def _form_choices(org: Organization):
+    """Where a manager of org may place a member: member-holding organizations and groups below it."""
+    below = Organization.objects.filter(path__startswith=org.path).order_by("path").only("code", "name", "kind", "path", "depth")
+    orgs = [o for o in below if o.kind in services.MEMBER_ORG_KINDS][:500]
+    groups = [o for o in below if o.kind == OrgKind.PARTY_GROUP][:500]
+    return orgs, groups
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_new(request, code):
+    org = scope.get_org_for_user(request.user, code, write=True)
+    orgs, groups = _form_choices(org)
+    form = MemberForm(request.POST or None, org_choices=orgs, group_choices=groups,
+                      initial={"org": org.code, "status": Status.ACTIVE, "category": Category.FULL})
+    if request.method == "POST" and form.is_valid():
+        try:
+            member = services.member_create(actor=request.user, data=form.cleaned_data)
+        except services.ServiceError as exc:
+            form.add_service_errors(exc.errors)
+        else:
+            messages.success(request, f"已登记党员 {member.name}。")
+            return redirect("member_detail", pk=member.pk)
+    return render(request, "orgs/member_form.html", {"form": form, "org": org, "member": None, "required": REQUIRED})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_edit(request, pk):
+    member = scope.get_member_for_user(request.user, pk, write=True)
+    # A manager may move the member anywhere they manage at the member's top managed level.
+    top = next((g for g in sorted(scope.grants(request.user), key=lambda g: len(g.path)) if g.covers(member.org)
+                and scope.RANK[Role(g.role)] >= scope.RANK[Role.MANAGER]), None)
+    anchor = Organization.objects.get(pk=top.org_id) if top else member.org
+    orgs, groups = _form_choices(anchor)
+    form = MemberForm(request.POST or None, org_choices=orgs, group_choices=groups,
+                      initial=MemberForm.initial_for(member))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.member_update(actor=request.user, member=member, data=form.cleaned_data)
+        except services.ServiceError as exc:
+            form.add_service_errors(exc.errors)
+        else:
+            messages.success(request, "已保存。")
+            return redirect("member_detail", pk=member.pk)
+    return render(request, "orgs/member_form.html", {"form": form, "org": member.org, "member": member, "required": REQUIRED})
+
+
+@login_required
+@require_GET
+def org_audit(request, code):
+    org = scope.get_org_for_user(request.user, code, admin=True)
+    page = Paginator(queries.org_events(org), 50).get_page(request.GET.get("page"))
+    return render(request, "orgs/audit.html", {"org": org, "page": page})

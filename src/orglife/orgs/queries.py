@@ -1,0 +1,171 @@
+"""Reads that cross models or must stay fast. Every function takes the viewer's scope."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet, Sum
+from django.db.models.functions import Substr
+from django.utils import timezone
+
+from orglife.core import scope
+from orglife.core.models import AuditEvent
+from orglife.rules import org_checks
+
+from . import search
+from .models import ON_ROSTER, Member, MemberOrgHistory, Organization, OrgKind, PostHolding, Term
+
+
+@dataclass
+class Node:
+    org: Organization
+    members: int  # roster members in the whole subtree
+    full_members: int
+    has_children: bool
+
+
+def subtree_ids(org: Organization) -> QuerySet:
+    return Organization.objects.filter(path__startswith=org.path).values("id")
+
+
+def subtree_totals(parent: Organization | None, orgs: list[Organization]) -> dict[str, tuple[int, int]]:
+    """Member totals of each org's subtree, keyed by path: one aggregate over the org table."""
+    if not orgs:
+        return {}
+    depth = orgs[0].depth
+    length = depth * Organization.steplen
+    # 党小组 members are already counted in their branch.
+    qs = Organization.objects.filter(depth__gte=depth).exclude(kind=OrgKind.PARTY_GROUP)
+    if parent is not None:
+        qs = qs.filter(path__startswith=parent.path)
+    else:
+        qs = qs.filter(Q(*[Q(path__startswith=o.path) for o in orgs], _connector=Q.OR))
+    # order_by() clears the tree ordering, which would otherwise split the GROUP BY per node.
+    rows = qs.order_by().annotate(prefix=Substr("path", 1, length)).values("prefix").annotate(
+        total=Sum("member_count"), full=Sum("full_member_count")
+    )
+    return {r["prefix"]: (r["total"] or 0, r["full"] or 0) for r in rows}
+
+
+def nodes(user, orgs: list[Organization], parent: Organization | None = None) -> list[Node]:
+    totals: dict[str, tuple[int, int]] = {}
+    by_depth: dict[int, list[Organization]] = {}
+    for org in orgs:
+        by_depth.setdefault(org.depth, []).append(org)
+    for same_depth in by_depth.values():
+        totals.update(subtree_totals(parent, same_depth))
+    return [
+        Node(o, *(totals.get(o.path, (0, 0)) if o.kind != OrgKind.PARTY_GROUP else (o.member_count, o.full_member_count)),
+             has_children=o.numchild > 0)
+        for o in orgs
+    ]
+
+
+def tree_roots(user) -> list[Node]:
+    return nodes(user, list(scope.scope_roots(user)))
+
+
+def tree_children(user, parent: Organization) -> list[Node]:
+    children = parent.get_children().order_by("path")
+    q = scope.org_q(user)
+    if q is not None:
+        children = children.filter(q)
+    return nodes(user, list(children), parent)
+
+
+def ancestors(org: Organization) -> list[Organization]:
+    return list(Organization.objects.filter(path__in=org.ancestor_paths()).order_by("depth"))
+
+
+def current_term(org: Organization) -> Term | None:
+    term = Term.objects.filter(org=org, ended_on__isnull=True).order_by("-started_on").first()
+    if term is not None:
+        term.holdings = list(
+            PostHolding.objects.filter(term=term, ended_on__isnull=True).select_related("member").order_by("id")
+        )
+    return term
+
+
+def org_findings(org: Organization, term: Term | None, on: dt.date | None = None) -> list[org_checks.Finding]:
+    """RULES §1.1 size checks and §1.4 term checks for one organization."""
+    on = on or timezone.localdate()
+    profile = org.profile()
+    holders = {h.member_id for h in getattr(term, "holdings", [])}
+    # A 支部委员会 exists when the current term has at least 3 office holders (RULES §1.1: 3–5 members).
+    has_committee = len(holders) >= 3
+    findings = org_checks.size_findings(
+        profile, kind=org.kind, full_members=org.full_member_count, total_members=org.member_count,
+        has_committee=has_committee, on=on,
+    )
+    if term is None and org.is_branch:
+        findings.append(org_checks.Finding("org.term_years", "warning", "尚未登记本届委员会（或书记）任期。"))
+    findings += org_checks.term_findings(profile, term_end=term.expires_on if term else None, on=on)
+    return findings
+
+
+@dataclass
+class RosterFilter:
+    q: str = ""
+    category: str = ""
+    status: str = ""  # "" = everyone on the roster; "all" = including transferred out / deceased
+    branch: str = ""  # an org code inside the page's subtree
+
+
+def roster(user, org: Organization, f: RosterFilter) -> QuerySet:
+    """Members of org's subtree matching the filter, for one page of the roster."""
+    base = org
+    if f.branch:
+        named = Organization.objects.filter(code=f.branch, path__startswith=org.path).first()
+        base = named or org
+    qs = Member.objects.filter(org_id__in=subtree_ids(base))
+    if f.status == "all":
+        pass
+    elif f.status:
+        qs = qs.filter(status=f.status)
+    else:
+        qs = qs.filter(status__in=ON_ROSTER)
+    if f.category:
+        qs = qs.filter(category=f.category)
+    if f.q:
+        kind, value = search.classify(f.q)
+        if kind == "initials":
+            qs = qs.filter(name_initials__startswith=value)
+        elif kind == "id_tail":
+            qs = qs.filter(id_reversed__startswith=search.reverse_id(value))
+        else:
+            qs = qs.filter(name__contains=value)
+    return qs.select_related("org", "party_group").order_by("org_id", "id")
+
+
+def branch_choices(org: Organization) -> list[Organization]:
+    """Organizations inside org's subtree that hold members, for the roster's branch filter."""
+    return list(
+        Organization.objects.filter(path__startswith=org.path, member_count__gt=0).order_by("path")
+        .only("code", "name", "path", "depth")[:500]
+    )
+
+
+def member_history(member: Member) -> list[MemberOrgHistory]:
+    return list(MemberOrgHistory.objects.filter(member=member).select_related("org"))
+
+
+def member_posts(member: Member) -> list[PostHolding]:
+    return list(PostHolding.objects.filter(member=member).select_related("term", "term__org").order_by("-term__started_on"))
+
+
+def org_events(org: Organization) -> QuerySet:
+    return (
+        AuditEvent.objects.filter(org_id__in=subtree_ids(org))
+        .select_related("actor", "org")
+        .order_by("-created_at", "-id")
+    )
+
+
+def org_history(org: Organization) -> list[AuditEvent]:
+    """The organization's own changes (renames, moves), newest first."""
+    return list(
+        AuditEvent.objects.filter(target_type="orgs.organization", target_id=str(org.pk))
+        .exclude(action="org.create")
+        .select_related("actor").order_by("-created_at", "-id")[:20]
+    )
