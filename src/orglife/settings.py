@@ -155,3 +155,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "loggers": {"axes": {"handlers": ["console"], "level": "WARNING", "propagate": False}},
 }
+
+if "pytest" in sys.modules:
+    # Tests create many users; the production hasher would dominate the suite's run time.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
