@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from django import forms
 
-from .models import Category, Education, Gender, Member, Status
+from orglife.rules.loader import profile_choices
+
+from .models import Category, Education, Gender, Member, OrgKind, Post, Status
 from .validation import LABELS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -50,3 +52,46 @@ class MemberForm(forms.Form):
     def add_service_errors(self, errors: dict[str, str]) -> None:
         for field, message in errors.items():
             self.add_error(field if field in self.fields else None, message)
+
+
+class OrgForm(forms.Form):
+    code = forms.CharField(label="组织编码", max_length=32)
+    name = forms.CharField(label="组织名称", max_length=100)
+    kind = forms.ChoiceField(label="组织类型", choices=OrgKind.choices)
+    established_on = forms.DateField(label="成立日期", required=False, widget=DATE)
+    dissolved_on = forms.DateField(label="撤销日期", required=False, widget=DATE)
+    rule_profile = forms.ChoiceField(label="规则配置方案", required=False)
+
+    def __init__(self, *args, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rule_profile"].choices = [("", "继承上级")] + profile_choices()
+        if editing:
+            self.fields["code"].disabled = True  # codes are stable identifiers
+        else:
+            del self.fields["dissolved_on"]
+
+    def add_service_errors(self, errors: dict[str, str]) -> None:
+        for field, message in errors.items():
+            self.add_error(field if field in self.fields else None, message)
+
+
+class MoveForm(forms.Form):
+    new_parent = forms.ChoiceField(label="新的上级组织")
+
+    def __init__(self, *args, parents=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_parent"].choices = [(o.code, f"{o.name}（{o.code}）") for o in parents]
+
+
+class TermForm(forms.Form):
+    started_on = forms.DateField(label="任期开始日期", widget=DATE)
+    expires_on = forms.DateField(label="任期届满日期", required=False, widget=DATE, help_text="留空则按规定任期自动计算")
+
+
+class PostForm(forms.Form):
+    member = forms.TypedChoiceField(label="党员", coerce=int)
+    post = forms.ChoiceField(label="职务", choices=Post.choices)
+
+    def __init__(self, *args, members=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].choices = [(m.pk, f"{m.name}（{m.org.name}）") for m in members]

@@ -169,3 +169,10 @@ def org_history(org: Organization) -> list[AuditEvent]:
         .exclude(action="org.create")
         .select_related("actor").order_by("-created_at", "-id")[:20]
     )
+
+
+def post_candidates(org: Organization) -> list[Member]:
+    """Members who may hold a post in org: its roster (a group's own members), at most 300."""
+    qs = Member.objects.filter(status__in=ON_ROSTER).select_related("org")
+    qs = qs.filter(party_group=org) if org.kind == OrgKind.PARTY_GROUP else qs.filter(org_id__in=subtree_ids(org))
+    return list(qs.order_by("org_id", "name_initials")[:300])

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
@@ -14,7 +15,7 @@ from orglife.core import scope
 from orglife.core.models import Role
 
 from . import queries, services
-from .forms import MemberForm
+from .forms import MemberForm, MoveForm, OrgForm, PostForm, TermForm
 from .models import Category, Organization, OrgKind, Status
 from .validation import REQUIRED
 
@@ -54,6 +55,7 @@ def org_detail(request, code):
         "history": queries.org_history(org),
         "can_manage": scope.can_manage(request.user, org),
         "can_administer": scope.can_administer(request.user, org),
+        "can_restructure": _structure_manager(request.user, org),
         "profile": org.profile(),
     })
 
@@ -160,3 +162,106 @@ def org_audit(request, code):
     org = scope.get_org_for_user(request.user, code, admin=True)
     page = Paginator(queries.org_events(org), 50).get_page(request.GET.get("page"))
     return render(request, "orgs/audit.html", {"org": org, "page": page})
+
+
+def _structure_manager(user, org: Organization) -> bool:
+    """Who may rename, move or add organizations: a manager of the organization above
+    (for a root, an administrator of it)."""
+    parent = org.get_parent()
+    return scope.can_manage(user, parent) if parent else scope.can_administer(user, org)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def org_new(request, code):
+    parent = scope.get_org_for_user(request.user, code, write=True)
+    form = OrgForm(request.POST or None, initial={"kind": OrgKind.BRANCH})
+    if request.method == "POST" and form.is_valid():
+        try:
+            org = services.org_create(actor=request.user, parent=parent, **form.cleaned_data)
+        except services.ServiceError as exc:
+            form.add_service_errors(exc.errors)
+        else:
+            messages.success(request, f"已新建 {org.name}。")
+            return redirect("org_detail", code=org.code)
+    return render(request, "orgs/org_form.html", {"form": form, "org": parent, "title": "新建下级组织"})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def org_edit(request, code):
+    org = scope.get_org_for_user(request.user, code)
+    if not _structure_manager(request.user, org):
+        raise PermissionDenied("只有上级组织的管理员可以修改本组织信息")
+    initial = {f: getattr(org, f) for f in ("code", "name", "kind", "established_on", "dissolved_on", "rule_profile")}
+    form = OrgForm(request.POST or None, initial=initial, editing=True)
+    if request.method == "POST" and form.is_valid():
+        fields = {k: v for k, v in form.cleaned_data.items() if k != "code"}
+        try:
+            services.org_update(actor=request.user, org=org, **fields)
+        except services.ServiceError as exc:
+            form.add_service_errors(exc.errors)
+        else:
+            messages.success(request, "已保存。")
+            return redirect("org_detail", code=org.code)
+    return render(request, "orgs/org_form.html", {"form": form, "org": org, "title": "修改组织信息"})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def org_move(request, code):
+    org = scope.get_org_for_user(request.user, code)
+    if not _structure_manager(request.user, org):
+        raise PermissionDenied("只有上级组织的管理员可以调整隶属关系")
+    parents = [o for o in scope.visible_orgs(request.user, Role.MANAGER).exclude(path__startswith=org.path)
+               .exclude(kind=OrgKind.PARTY_GROUP).order_by("path")[:500]]
+    form = MoveForm(request.POST or None, parents=parents)
+    if request.method == "POST" and form.is_valid():
+        new_parent = scope.get_org_for_user(request.user, form.cleaned_data["new_parent"], write=True)
+        try:
+            services.org_move(actor=request.user, org=org, new_parent=new_parent)
+        except services.ServiceError as exc:
+            form.add_error("new_parent", exc.errors.get("parent"))
+        else:
+            messages.success(request, f"已将 {org.name} 调整到 {new_parent.name} 之下。")
+            return redirect("org_detail", code=org.code)
+    return render(request, "orgs/org_form.html", {"form": form, "org": org, "title": "调整隶属关系"})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def term_new(request, code):
+    org = scope.get_org_for_user(request.user, code, write=True)
+    form = TermForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.term_start(actor=request.user, org=org, **form.cleaned_data)
+        except services.ServiceError as exc:
+            for field, message in exc.errors.items():
+                form.add_error(field if field in form.fields else None, message)
+        else:
+            messages.success(request, "已登记新一届任期，请登记委员职务。")
+            return redirect("org_detail", code=org.code)
+    return render(request, "orgs/org_form.html", {"form": form, "org": org, "title": "登记新一届任期（换届）"})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def post_new(request, code):
+    org = scope.get_org_for_user(request.user, code, write=True)
+    term = queries.current_term(org)
+    if term is None:
+        messages.error(request, "请先登记本届任期。")
+        return redirect("term_new", code=org.code)
+    members = queries.post_candidates(org)
+    form = PostForm(request.POST or None, members=members)
+    if request.method == "POST" and form.is_valid():
+        member = next(m for m in members if m.pk == form.cleaned_data["member"])
+        try:
+            services.post_assign(actor=request.user, term=term, member=member, post=form.cleaned_data["post"])
+        except services.ServiceError as exc:
+            form.add_error("member", exc.errors.get("member"))
+        else:
+            messages.success(request, f"已任命 {member.name}。")
+            return redirect("org_detail", code=org.code)
+    return render(request, "orgs/org_form.html", {"form": form, "org": org, "title": "任命职务"})
