@@ -60,7 +60,8 @@ def http_error(request, exc: HttpError):
     if exc.status_code == 400 and str(exc).startswith("Cannot parse request body"):
         body = {"errors": [{"field": BODY, "message": "请求体不是有效的JSON"}]}
         return api.create_response(request, body, status=400)
-    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+    detail = {403: "您没有相应权限", 429: "请求过于频繁，请稍后再试"}.get(exc.status_code, str(exc))
+    return api.create_response(request, {"detail": detail}, status=exc.status_code)
 
 
 @api.exception_handler(Http404)
