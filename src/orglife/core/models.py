@@ -33,6 +33,16 @@ class AppendOnlyError(RuntimeError):
     pass
 
 
+class AppendOnlyQuerySet(models.QuerySet):
+    """Bulk update() and delete() bypass Model.save()/delete(); refuse them too."""
+
+    def update(self, **kwargs):
+        raise AppendOnlyError("审计记录只能追加，不能修改")
+
+    def delete(self):
+        raise AppendOnlyError("审计记录只能追加，不能删除")
+
+
 ACTION_LABELS = {
     "org.create": "新建组织",
     "org.update": "修改组织",
@@ -60,6 +70,8 @@ class AuditEvent(models.Model):
     org = models.ForeignKey("orgs.Organization", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     changes = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         indexes = [

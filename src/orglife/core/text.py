@@ -47,12 +47,13 @@ def parse_date(value) -> dt.date | None:
         if 1 <= value < 2958466:  # serials up to 9999-12-31
             return EXCEL_EPOCH + dt.timedelta(days=int(value))
         raise DateParseError(f"无法识别的日期：{value}")
-    text = squeeze(value)
+    # Drop a midnight time ("2021-07-01 00:00:00", as str(datetime) writes it) before squeeze()
+    # removes the space that separates it from the date.
+    text = squeeze(re.sub(r"[T\s]+00:00(:00)?$", "", normalize(value)))
     if not text:
         return None
     if re.fullmatch(r"\d{5}(\.0+)?", text):  # a serial that arrived as text
         return EXCEL_EPOCH + dt.timedelta(days=int(float(text)))
-    text = re.sub(r"[T ]00:00(:00)?$", "", text)
     for pattern in _DATE_PATTERNS:
         match = pattern.match(text)
         if match:

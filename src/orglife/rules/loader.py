@@ -101,11 +101,14 @@ def _check_override(rule: Rule, new: Any) -> None:
     """Refuse an override that relaxes a V rule."""
     if rule.conf != "V" or rule.tighten == "any" or new == rule.value:
         return
-    relaxed = (
-        rule.tighten == "none"
-        or (rule.tighten == "up" and new < rule.value)
-        or (rule.tighten == "down" and new > rule.value)
-    )
+    try:
+        relaxed = (
+            rule.tighten == "none"
+            or (rule.tighten == "up" and new < rule.value)
+            or (rule.tighten == "down" and new > rule.value)
+        )
+    except TypeError:
+        raise RuleError(f"规则 {rule.id}（{rule.name}）的取值类型无效：{new!r}") from None
     if relaxed:
         raise RuleError(f"规则 {rule.id}（{rule.name}）为 V 级规则，配置方案只能从严，不能放宽：{rule.value!r} → {new!r}")
 
