@@ -86,3 +86,9 @@ def test_reversing_twice_is_the_identity(number):
 @given(st.text(alphabet="0123456789", min_size=1, max_size=17), st.sampled_from(["", "x", "X"]))
 def test_any_digit_run_with_optional_check_char_is_an_id_tail(digits, check):
     assert classify(digits + check) == ("id_tail", (digits + check).upper())
+
+
+def test_surnames_are_read_as_surnames():
+    assert initials("曾国藩") == "zgf"
+    assert initials("单田芳") == "stf"
+    assert initials("覃霞") == "qx"
