@@ -136,6 +136,17 @@ def test_it_updates_only_changed_members(demo):
     assert event.changes == {"phone": ["13812345678", "13900001111"], "work_unit": ["", "后勤处 处长"]}
 
 
+def test_it_refreshes_search_keys_and_timestamp_of_renamed_members(demo):
+    before = Member.objects.get(pk=demo.m2.pk)
+    row = roster_io.member_row(demo.m2) | {"name": "欧阳娜", "leading_cadre": "是"}
+    assert run(roster_file(row), demo.zb1).updated == 1
+
+    m2 = Member.objects.get(pk=demo.m2.pk)
+    assert (m2.name, m2.name_initials, m2.leading_cadre) == ("欧阳娜", "oyn", True)
+    assert m2.updated_at > before.updated_at
+    assert Member.objects.get(pk=demo.m1.pk).updated_at == demo.m1.updated_at
+
+
 def test_it_keeps_values_of_columns_the_file_leaves_out(demo):
     row = roster_io.member_row(demo.m2)
     record = run(roster_file(row, fields=REQUIRED), demo.zb1)
