@@ -43,6 +43,7 @@ from .models import (
     Member,
     MemberOrgHistory,
     Organization,
+    OrgKind,
     RosterImport,
     Status,
 )
@@ -235,13 +236,17 @@ def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
         yield items[start : start + size]
 
 
-def _orgs_by_code(root: Organization, rows) -> dict[str, Organization]:
-    """The root's subtree plus any other organization the file names (to explain refusals)."""
+def _orgs_by_code(rows) -> dict[str, Organization]:
+    """Every organization the file names, and the parents of named party groups (a row may name
+    its group in place of its branch). Scope is checked later, by path."""
     codes = sorted({squeeze(v.get(f)) for _, v in rows for f in ("org", "party_group")} - {""})
-    found = {o.code: o for o in Organization.objects.filter(path__startswith=root.path)}
-    outside = [c for c in codes if c not in found]
-    for chunk in _chunks(outside):
+    found: dict[str, Organization] = {}
+    for chunk in _chunks(codes):
         found.update((o.code, o) for o in Organization.objects.filter(code__in=chunk))
+    paths = {o.path for o in found.values()}
+    parents = {o.path[: -o.steplen] for o in found.values() if o.kind == OrgKind.PARTY_GROUP} - paths
+    for chunk in _chunks(sorted(parents)):
+        found.update((o.code, o) for o in Organization.objects.filter(path__in=chunk))
     return found
 
 
@@ -359,7 +364,7 @@ def _set_search_keys(member: Member) -> None:
 
 def plan_import(*, actor, org: Organization, sheet: Sheet, today: dt.date) -> Plan:
     """Validate every row; when none has an error, sort them into creates/updates/unchanged."""
-    orgs_by_code = _orgs_by_code(org, sheet.rows)
+    orgs_by_code = _orgs_by_code(sheet.rows)
     existing = _members_by_id(sheet.rows)
     resolve = _subtree_resolver(org, actor, orgs_by_code)
     problems: list[tuple[int, str, str]] = []

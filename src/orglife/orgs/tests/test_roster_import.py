@@ -175,6 +175,13 @@ def test_it_places_members_in_party_groups(demo):
     assert Member.objects.get(id_number=row["id_number"]).party_group == demo.xz1
 
 
+def test_it_accepts_a_party_group_code_in_place_of_the_branch(demo):
+    row = member_data("ZB1") | {"org": "XZ1"}
+    assert run(roster_file(row), demo.zb1, actor=demo.secretary).accepted
+    member = Member.objects.get(id_number=row["id_number"])
+    assert (member.org, member.party_group) == (demo.zb1, demo.xz1)
+
+
 def test_it_accepts_full_width_digits_and_spaces(demo):
     number = new_id()
     wide = number.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
