@@ -4,6 +4,7 @@ DATABASE_URL  (default: SQLite file under var/)   SECRET_KEY   DEBUG   ALLOWED_H
 """
 
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -22,8 +23,6 @@ def _env_bool(name: str, default: bool) -> bool:
 
 
 DEBUG = _env_bool("DEBUG", False)
-import sys
-
 _DEVELOPMENT = DEBUG or _env_bool("ORGLIFE_DEV", False) or "pytest" in sys.modules
 SECRET_KEY = os.environ.get("SECRET_KEY") or ("insecure-dev-key-change-me" if _DEVELOPMENT else "")
 if not SECRET_KEY:

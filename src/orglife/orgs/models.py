@@ -187,6 +187,9 @@ class MemberOrgHistory(models.Model):
     class Meta:
         ordering = ["-started_on", "-id"]
 
+    def __str__(self) -> str:
+        return f"{self.member_id} @ {self.org_id} from {self.started_on}"
+
 
 class Post(models.TextChoices):
     SECRETARY = "secretary", "书记"
@@ -227,6 +230,9 @@ class PostHolding(models.Model):
     class Meta:
         ordering = ["id"]
 
+    def __str__(self) -> str:
+        return f"{self.get_post_display()} {self.member_id}"
+
 
 class RosterImport(models.Model):
     """One attempt to import a roster file: accepted whole or rejected whole."""
@@ -244,3 +250,6 @@ class RosterImport(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({'accepted' if self.accepted else 'rejected'})"

@@ -76,7 +76,7 @@ class Command(BaseCommand):
             raise SystemExit(1)
         with transaction.atomic():
             self.build()
-        self.stdout.write(self.style.SUCCESS("演示数据已载入。账号（密码均为 %s）：" % PASSWORD))
+        self.stdout.write(self.style.SUCCESS(f"演示数据已载入。账号（密码均为 {PASSWORD}）："))
         for username, what, _ in ACCOUNTS:
             self.stdout.write(f"  {username:<10} {what}")
 
@@ -115,7 +115,7 @@ class Command(BaseCommand):
         self.accounts(orgs, members)
 
     def terms(self, orgs, members) -> None:
-        for code, _name, kind, _parent, size, _prob, started, committee in TREE:
+        for code, _name, _kind, _parent, size, _prob, started, committee in TREE:
             if started is None or size == 0:
                 continue
             term = services.term_start(actor=None, org=orgs[code], started_on=started)
