@@ -138,6 +138,15 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = _env_bool("SECURE_COOKIES", True)
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
 
+# Behind a reverse proxy (nginx): trust its X-Forwarded-Proto and X-Forwarded-For, so that HTTPS
+# is detected and the login lockout counts the client's address rather than the proxy's.
+PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+if PROXY_COUNT:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    AXES_IPWARE_PROXY_COUNT = PROXY_COUNT
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
+
 # Uploads: roster files are small; anything bigger is refused before parsing.
 ORGLIFE_MAX_UPLOAD_BYTES = int(os.environ.get("ORGLIFE_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = ORGLIFE_MAX_UPLOAD_BYTES + 1024 * 1024
@@ -145,6 +154,11 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = ORGLIFE_MAX_UPLOAD_BYTES + 1024 * 1024
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "orglife@localhost")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _env_bool("EMAIL_USE_TLS", False)
 
 ORGLIFE_PAGE_SIZE = 20
 

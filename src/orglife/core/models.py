@@ -56,6 +56,10 @@ ACTION_LABELS = {
     "term.start": "开始新一届任期",
     "post.assign": "任命职务",
     "grant.create": "授予权限",
+    "roster.import_rejected": "花名册导入被拒绝",
+    "roster.export": "导出花名册",
+    "api_token.issue": "签发接口令牌",
+    "scale.seed": "生成规模测试数据",
 }
 
 

@@ -104,6 +104,9 @@ def org_findings(org: Organization, term: Term | None, on: dt.date | None = None
     return findings
 
 
+MASK_VISIBLE_TAIL = 4  # Member.masked_id shows the last 4 characters
+
+
 @dataclass
 class RosterFilter:
     q: str = ""
@@ -118,7 +121,10 @@ def roster(user, org: Organization, f: RosterFilter) -> QuerySet:
     if f.branch:
         named = Organization.objects.filter(code=f.branch, path__startswith=org.path).first()
         base = named or org
-    qs = Member.objects.filter(org_id__in=subtree_ids(base))
+    if base.kind == OrgKind.PARTY_GROUP:  # a group's roster is its group members
+        qs = Member.objects.filter(party_group=base)
+    else:
+        qs = Member.objects.filter(org_id__in=subtree_ids(base))
     if f.status == "all":
         pass
     elif f.status:
@@ -132,6 +138,10 @@ def roster(user, org: Organization, f: RosterFilter) -> QuerySet:
         if kind == "initials":
             qs = qs.filter(name_initials__startswith=value)
         elif kind == "id_tail":
+            if len(value) > MASK_VISIBLE_TAIL and not scope.can_manage(user, base):
+                # Viewers see only the last 4 characters; a longer search would let them confirm
+                # the hidden digits one by one.
+                value = value[-MASK_VISIBLE_TAIL:]
             qs = qs.filter(id_reversed__startswith=search.reverse_id(value))
         else:
             qs = qs.filter(name__contains=value)

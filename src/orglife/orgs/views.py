@@ -213,8 +213,11 @@ def org_move(request, code):
     org = scope.get_org_for_user(request.user, code)
     if not _structure_manager(request.user, org):
         raise PermissionDenied("只有上级组织的管理员可以调整隶属关系")
-    parents = [o for o in scope.visible_orgs(request.user, Role.MANAGER).exclude(path__startswith=org.path)
-               .exclude(kind=OrgKind.PARTY_GROUP).order_by("path")[:500]]
+    # Branches hold only 党小组; everything else hangs below a 党委, 党总支 or 党组.
+    holders = [OrgKind.BRANCH, OrgKind.JOINT_BRANCH] if org.kind == OrgKind.PARTY_GROUP else [
+        OrgKind.COMMITTEE, OrgKind.GENERAL_BRANCH, OrgKind.LEADING_GROUP]
+    parents = list(scope.visible_orgs(request.user, Role.MANAGER).exclude(path__startswith=org.path)
+                   .filter(kind__in=holders).order_by("path")[:500])
     form = MoveForm(request.POST or None, parents=parents)
     if request.method == "POST" and form.is_valid():
         new_parent = scope.get_org_for_user(request.user, form.cleaned_data["new_parent"], write=True)

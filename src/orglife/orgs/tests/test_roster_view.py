@@ -100,3 +100,22 @@ def test_query_count_does_not_grow_with_members(client, demo, django_assert_max_
 def test_new_id_helper_is_valid():
     from orglife.orgs.idcard import validate_id
     assert validate_id(new_id())
+
+
+def test_a_party_group_roster_lists_its_group_members(client, demo):
+    client.force_login(demo.secretary)
+    assert names(client.get(url("XZ1"))) == ["李四"]
+    assert names(client.get(url("ZB1"), {"branch": "XZ1"})) == ["李四"]
+
+
+def test_viewers_cannot_probe_hidden_id_digits(client, demo, django_user_model):
+    from orglife.orgs import services
+    viewer = django_user_model.objects.create_user("viewer")
+    services.grant_role(actor=None, user=viewer, org=demo.zb1, role="viewer")
+    client.force_login(viewer)
+    number = demo.m2.id_number
+    wrong = ("1" if number[-6] != "1" else "2") + number[-5:]
+    # Only the visible last 4 characters count for a viewer, so a wrong hidden digit still matches.
+    assert names(client.get(url("ZB1"), {"q": wrong})) == ["王五"]
+    client.force_login(demo.secretary)
+    assert names(client.get(url("ZB1"), {"q": wrong})) == []
