@@ -236,11 +236,17 @@ def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
         yield items[start : start + size]
 
 
-def _orgs_by_code(rows) -> dict[str, Organization]:
-    """Every organization the file names, and the parents of named party groups (a row may name
-    its group in place of its branch). Scope is checked later, by path."""
+def _orgs_by_code(rows, existing: dict[str, Member]) -> dict[str, Organization]:
+    """Every organization the file names, the parents of named party groups (a row may name its
+    group in place of its branch) and the current ones of existing members (a left-out column
+    keeps its value). Scope is checked later, by path."""
     codes = sorted({squeeze(v.get(f)) for _, v in rows for f in ("org", "party_group")} - {""})
     found: dict[str, Organization] = {}
+    for member in existing.values():
+        found[member.org.code] = member.org
+        if member.party_group_id:
+            found[member.party_group.code] = member.party_group
+    codes = [c for c in codes if c not in found]
     for chunk in _chunks(codes):
         found.update((o.code, o) for o in Organization.objects.filter(code__in=chunk))
     paths = {o.path for o in found.values()}
@@ -280,7 +286,7 @@ def _cell(name: str, value: Any) -> Any:
     """Undo what Excel does to typed values: 13812345678.0 → 13812345678, 20210701 → text."""
     if isinstance(value, float) and value.is_integer():
         if name == "id_number" and abs(value) >= 1e15:
-            return value  # digits already lost; reported by _row_errors
+            return value  # digits already lost; _clean_row explains
         if name not in DATE_FIELDS:
             return int(value)
     if name in DATE_FIELDS and isinstance(value, int) and not isinstance(value, bool) and value >= 10_000_000:
@@ -364,8 +370,8 @@ def _set_search_keys(member: Member) -> None:
 
 def plan_import(*, actor, org: Organization, sheet: Sheet, today: dt.date) -> Plan:
     """Validate every row; when none has an error, sort them into creates/updates/unchanged."""
-    orgs_by_code = _orgs_by_code(sheet.rows)
     existing = _members_by_id(sheet.rows)
+    orgs_by_code = _orgs_by_code(sheet.rows, existing)
     resolve = _subtree_resolver(org, actor, orgs_by_code)
     problems: list[tuple[int, str, str]] = []
     seen: dict[str, list[int]] = defaultdict(list)

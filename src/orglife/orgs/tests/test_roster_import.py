@@ -148,11 +148,13 @@ def test_it_refreshes_search_keys_and_timestamp_of_renamed_members(demo):
 
 
 def test_it_keeps_values_of_columns_the_file_leaves_out(demo):
-    row = roster_io.member_row(demo.m2)
-    record = run(roster_file(row, fields=REQUIRED), demo.zb1)
+    rows = [roster_io.member_row(demo.m1), roster_io.member_row(demo.m2)]
+    record = run(roster_file(*rows, fields=REQUIRED), demo.zb1)
 
-    assert (record.updated, record.unchanged) == (0, 1)
+    assert record.accepted, record.errors
+    assert (record.updated, record.unchanged) == (0, 2)
     assert Member.objects.get(pk=demo.m2.pk).phone == "13812345678"
+    assert Member.objects.get(pk=demo.m1.pk).party_group == demo.xz1
 
 
 def test_it_moves_a_member_between_branches(demo):
