@@ -49,16 +49,28 @@ DATE_STYLES = ("cell", "dotted", "chinese", "iso", "serial")
 def bench_tree(branches: int) -> tuple[Organization, list[Organization]]:
     root = Organization.objects.filter(code=ROOT_CODE).first()
     if root is None:
-        root = services.org_create(actor=None, parent=None, code=ROOT_CODE, name="基准测试党委",
-                                   kind=OrgKind.COMMITTEE, established_on=dt.date(2000, 1, 1))
+        root = services.org_create(
+            actor=None,
+            parent=None,
+            code=ROOT_CODE,
+            name="基准测试党委",
+            kind=OrgKind.COMMITTEE,
+            established_on=dt.date(2000, 1, 1),
+        )
     found = []
     for n in range(1, branches + 1):
         code = f"BENCH-ZB{n:02d}"
         branch = Organization.objects.filter(code=code).first()
         if branch is None:
             root = Organization.objects.get(pk=root.pk)  # treebeard needs a fresh parent
-            branch = services.org_create(actor=None, parent=root, code=code, name=f"基准测试第{n}党支部",
-                                         kind=OrgKind.BRANCH, established_on=dt.date(2000, 1, 1))
+            branch = services.org_create(
+                actor=None,
+                parent=root,
+                code=code,
+                name=f"基准测试第{n}党支部",
+                kind=OrgKind.BRANCH,
+                established_on=dt.date(2000, 1, 1),
+            )
         found.append(branch)
     return Organization.objects.get(pk=root.pk), found
 
@@ -82,25 +94,33 @@ def people(rows: int, branches: list[Organization], today: dt.date, seed: int = 
         born = dt.date(1960, 1, 1) + dt.timedelta(days=i // 1000 * 37)
         number = idcard.make_id(REGION, born, i % 1000)
         probationary = rng.random() < 0.065
-        admitted = today - dt.timedelta(days=rng.randint(30, 300)) if probationary else born + dt.timedelta(days=9500 + i % 3000)
+        admitted = (
+            today - dt.timedelta(days=rng.randint(30, 300))
+            if probationary
+            else born + dt.timedelta(days=9500 + i % 3000)
+        )
         style = DATE_STYLES[i % len(DATE_STYLES)]
-        out.append({
-            "name": rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN),
-            "gender": "男" if idcard.gender(number) == "male" else "女",
-            "birth_date": date_text(born, style),
-            "ethnicity": rng.choice(ETHNICITIES),
-            "id_number": number.lower() if i % 11 == 0 else number,
-            "phone": f"139{i:08d}",
-            "education": "大学本科",
-            "work_unit": rng.choice(UNITS),
-            "category": "预备党员" if probationary else "正式党员",
-            "admitted_on": date_text(admitted, style),
-            "full_member_on": None if probationary else date_text(admitted + dt.timedelta(days=366), style),
-            "status": "正常",
-            "leading_cadre": "否",
-            "org": branches[i % len(branches)].code,
-            "party_group": "",
-        })
+        out.append(
+            {
+                "name": rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN),
+                "gender": "男" if idcard.gender(number) == "male" else "女",
+                "birth_date": date_text(born, style),
+                "ethnicity": rng.choice(ETHNICITIES),
+                "id_number": number.lower() if i % 11 == 0 else number,
+                "phone": f"139{i:08d}",
+                "education": "大学本科",
+                "work_unit": rng.choice(UNITS),
+                "category": "预备党员" if probationary else "正式党员",
+                "admitted_on": date_text(admitted, style),
+                "full_member_on": None
+                if probationary
+                else date_text(admitted + dt.timedelta(days=366), style),
+                "status": "正常",
+                "leading_cadre": "否",
+                "org": branches[i % len(branches)].code,
+                "party_group": "",
+            }
+        )
     return out
 
 
@@ -115,14 +135,24 @@ def workbook(rows: list[dict]) -> bytes:
     return out.getvalue()
 
 
-def timed_import(label: str, data: bytes, root: Organization, expect: tuple[int, int, int]) -> float:
+def timed_import(
+    label: str, data: bytes, root: Organization, expect: tuple[int, int, int]
+) -> float:
     with CaptureQueriesContext(connection) as queries:
         start = time.perf_counter()
-        record = roster_io.import_roster(actor=None, org=root, fileobj=io.BytesIO(data), filename=f"bench-{label}.xlsx")
+        record = roster_io.import_roster(
+            actor=None, org=root, fileobj=io.BytesIO(data), filename=f"bench-{label}.xlsx"
+        )
         seconds = time.perf_counter() - start
     got = (record.created, record.updated, record.unchanged)
-    status = "ok" if record.accepted and got == expect else f"UNEXPECTED {got}, errors: {record.errors[:5]}"
-    print(f"{label:<10} {seconds:7.2f} s  {len(queries):4d} queries  新增/更新/未变 {got}  {status}")
+    status = (
+        "ok"
+        if record.accepted and got == expect
+        else f"UNEXPECTED {got}, errors: {record.errors[:5]}"
+    )
+    print(
+        f"{label:<10} {seconds:7.2f} s  {len(queries):4d} queries  新增/更新/未变 {got}  {status}"
+    )
     return seconds
 
 
@@ -130,7 +160,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=10_000)
     parser.add_argument("--branches", type=int, default=20)
-    parser.add_argument("--keep", action="store_true", help="do not delete members left by an earlier run")
+    parser.add_argument(
+        "--keep", action="store_true", help="do not delete members left by an earlier run"
+    )
     args = parser.parse_args()
 
     try:
@@ -146,11 +178,15 @@ def main() -> int:
     start = time.perf_counter()
     fresh = workbook(rows)
     changed = workbook([row | {"phone": f"137{i:08d}"} for i, row in enumerate(rows)])
-    print(f"{connection.vendor}: {args.rows} rows over {len(branches)} branches; "
-          f"files built in {time.perf_counter() - start:.1f} s ({len(fresh) / 1024:.0f} KiB)")
+    print(
+        f"{connection.vendor}: {args.rows} rows over {len(branches)} branches; "
+        f"files built in {time.perf_counter() - start:.1f} s ({len(fresh) / 1024:.0f} KiB)"
+    )
     start = time.perf_counter()
     roster_io.read_sheet(fresh)
-    print(f"{'parse':<10} {time.perf_counter() - start:7.2f} s  (openpyxl read only, included below)")
+    print(
+        f"{'parse':<10} {time.perf_counter() - start:7.2f} s  (openpyxl read only, included below)"
+    )
 
     n = args.rows
     first = timed_import("create", fresh, root, (n, 0, 0))

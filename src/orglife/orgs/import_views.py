@@ -35,7 +35,9 @@ class RosterUploadForm(forms.Form):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith(".xlsx"):
-            raise forms.ValidationError("请上传 Excel 2007 及以上版本的 .xlsx 文件（可先下载导入模板）")
+            raise forms.ValidationError(
+                "请上传 Excel 2007 及以上版本的 .xlsx 文件（可先下载导入模板）"
+            )
         if upload.size > settings.ORGLIFE_MAX_UPLOAD_BYTES:
             raise forms.ValidationError(f"文件过大：不能超过 {roster_io.max_upload_text()}")
         problem = roster_io.sniff(upload.read(8))
@@ -47,7 +49,9 @@ class RosterUploadForm(forms.Form):
 
 def _xlsx_response(data: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(data, content_type=roster_io.XLSX_TYPE)
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=filename
+    )
     return response
 
 
@@ -67,28 +71,45 @@ def roster_import(request, code):
         form = RosterUploadForm(request.POST, request.FILES)
         if form.is_valid():
             upload = form.cleaned_data["file"]
-            record = roster_io.import_roster(actor=request.user, org=org, fileobj=upload, filename=upload.name)
+            record = roster_io.import_roster(
+                actor=request.user, org=org, fileobj=upload, filename=upload.name
+            )
             return redirect("import_result", pk=record.pk)
     else:
         form = RosterUploadForm()
-    recent = RosterImport.objects.filter(org=org).select_related("actor").defer("errors")[:RECENT_IMPORTS]
-    return render(request, "orgs/import.html", {
-        "org": org, "form": form, "recent": recent, "max_upload": roster_io.max_upload_text(),
-    })
+    recent = (
+        RosterImport.objects.filter(org=org)
+        .select_related("actor")
+        .defer("errors")[:RECENT_IMPORTS]
+    )
+    return render(
+        request,
+        "orgs/import.html",
+        {
+            "org": org,
+            "form": form,
+            "recent": recent,
+            "max_upload": roster_io.max_upload_text(),
+        },
+    )
 
 
 @login_required
 @require_GET
 def import_result(request, pk):
     record = _import_for_user(request.user, pk)
-    return render(request, "orgs/import_result.html", {
-        "record": record,
-        "org": record.org,
-        "errors": record.errors[:MAX_ERRORS_SHOWN],
-        "error_count": len(record.errors),
-        "truncated": len(record.errors) > MAX_ERRORS_SHOWN,
-        "not_imported": roster_io.NOT_IMPORTED,
-    })
+    return render(
+        request,
+        "orgs/import_result.html",
+        {
+            "record": record,
+            "org": record.org,
+            "errors": record.errors[:MAX_ERRORS_SHOWN],
+            "error_count": len(record.errors),
+            "truncated": len(record.errors) > MAX_ERRORS_SHOWN,
+            "not_imported": roster_io.NOT_IMPORTED,
+        },
+    )
 
 
 @never_cache

@@ -199,7 +199,11 @@ def _read_rows(ws) -> Sheet:
     if not header_row:
         if not seen_content:
             raise FileRejected("文件是空的：没有任何内容，请使用导入模板填写")
-        raise FileRejected("未找到表头：第一行应为列名，如“姓名”“公民身份号码”（请使用导入模板）", row=1, column="表头")
+        raise FileRejected(
+            "未找到表头：第一行应为列名，如“姓名”“公民身份号码”（请使用导入模板）",
+            row=1,
+            column="表头",
+        )
     if not rows:
         raise FileRejected("文件中没有党员数据：表头以下都是空行", row=header_row + 1)
     return Sheet(header_row=header_row, columns=columns, rows=rows)
@@ -208,7 +212,11 @@ def _read_rows(ws) -> Sheet:
 def _check_header(number: int, columns: dict[str, int], repeated: list[str]) -> None:
     missing = [LABELS[f] for f in REQUIRED if f not in columns]
     if missing:
-        raise FileRejected("缺少必填列：" + "、".join(missing) + "（请使用导入模板的列名）", row=number, column="表头")
+        raise FileRejected(
+            "缺少必填列：" + "、".join(missing) + "（请使用导入模板的列名）",
+            row=number,
+            column="表头",
+        )
     if repeated:
         raise FileRejected("列名重复：" + "、".join(repeated), row=number, column="表头")
 
@@ -250,7 +258,9 @@ def _orgs_by_code(rows, existing: dict[str, Member]) -> dict[str, Organization]:
     for chunk in _chunks(codes):
         found.update((o.code, o) for o in Organization.objects.filter(code__in=chunk))
     paths = {o.path for o in found.values()}
-    parents = {o.path[: -o.steplen] for o in found.values() if o.kind == OrgKind.PARTY_GROUP} - paths
+    parents = {
+        o.path[: -o.steplen] for o in found.values() if o.kind == OrgKind.PARTY_GROUP
+    } - paths
     for chunk in _chunks(sorted(parents)):
         found.update((o.code, o) for o in Organization.objects.filter(path__in=chunk))
     return found
@@ -273,7 +283,11 @@ def _subtree_resolver(root: Organization, actor, orgs_by_code: dict[str, Organiz
     def resolve(org_code: str, group_code: str):
         named = orgs_by_code.get(org_code)
         if named is not None and not named.path.startswith(root.path):
-            return None, None, f"党组织“{named.name}”（{org_code}）不属于“{root.name}”，不能在此导入"
+            return (
+                None,
+                None,
+                f"党组织“{named.name}”（{org_code}）不属于“{root.name}”，不能在此导入",
+            )
         group = orgs_by_code.get(group_code) if group_code else None
         if group is not None and not group.path.startswith(root.path):
             return None, None, f"党小组编码“{group_code}”不属于“{root.name}”"
@@ -289,7 +303,12 @@ def _cell(name: str, value: Any) -> Any:
             return value  # digits already lost; _clean_row explains
         if name not in DATE_FIELDS:
             return int(value)
-    if name in DATE_FIELDS and isinstance(value, int) and not isinstance(value, bool) and value >= 10_000_000:
+    if (
+        name in DATE_FIELDS
+        and isinstance(value, int)
+        and not isinstance(value, bool)
+        and value >= 10_000_000
+    ):
         return str(value)
     return value
 
@@ -323,7 +342,9 @@ def _clean_row(values, member: Member | None, *, root, resolve, today):
     if "id_number" in errors and normalize(raw.get("gender")) == "":
         errors.pop("gender", None)  # "性别不能为空" only because the ID could not be read: noise
     if isinstance(raw.get("id_number"), float):
-        errors["id_number"] = "公民身份号码被 Excel 存成了数字，末几位已丢失：请把该列设为“文本”格式后重新填写"
+        errors["id_number"] = (
+            "公民身份号码被 Excel 存成了数字，末几位已丢失：请把该列设为“文本”格式后重新填写"
+        )
     elif member is not None and not member.org.path.startswith(root.path):
         errors["id_number"] = "该公民身份号码已登记在本组织范围以外的党员名下（请办理组织关系转接）"
     return cleaned, errors
@@ -406,21 +427,32 @@ def _reject(*, actor, org, filename: str, rows: int, errors: list[list]) -> Rost
         record = RosterImport.objects.create(
             org=org, actor=_user(actor), filename=filename, accepted=False, rows=rows, errors=errors
         )
-        audit.record(actor=actor, action="roster.import_rejected", target=record, org=org,
-                     changes={"errors": [None, len(errors)], "rows": [None, rows]})
+        audit.record(
+            actor=actor,
+            action="roster.import_rejected",
+            target=record,
+            org=org,
+            changes={"errors": [None, len(errors)], "rows": [None, rows]},
+        )
     return record
 
 
 def _write_history(plan: Plan, today: dt.date) -> None:
     history = [
-        MemberOrgHistory(member=c.member, org_id=c.member.org_id, started_on=today, reason="花名册导入")
+        MemberOrgHistory(
+            member=c.member, org_id=c.member.org_id, started_on=today, reason="花名册导入"
+        )
         for c in plan.creates
     ]
     moved = [c for c in plan.updates if c.member.org_id != c.old_org_id]
     for chunk in _chunks([c.member.pk for c in moved]):
-        MemberOrgHistory.objects.filter(member_id__in=chunk, ended_on__isnull=True).update(ended_on=today)
+        MemberOrgHistory.objects.filter(member_id__in=chunk, ended_on__isnull=True).update(
+            ended_on=today
+        )
     history += [
-        MemberOrgHistory(member=c.member, org_id=c.member.org_id, started_on=today, reason="花名册导入调整")
+        MemberOrgHistory(
+            member=c.member, org_id=c.member.org_id, started_on=today, reason="花名册导入调整"
+        )
         for c in moved
     ]
     MemberOrgHistory.objects.bulk_create(history, batch_size=CHUNK)
@@ -450,19 +482,39 @@ def _apply(*, actor, org, filename: str, rows: int, plan: Plan, today: dt.date) 
         _update_members(plan.updates, now)
         _write_history(plan, today)
         record = RosterImport.objects.create(
-            org=org, actor=_user(actor), filename=filename, accepted=True, rows=rows,
-            created=len(plan.creates), updated=len(plan.updates), unchanged=plan.unchanged,
+            org=org,
+            actor=_user(actor),
+            filename=filename,
+            accepted=True,
+            rows=rows,
+            created=len(plan.creates),
+            updated=len(plan.updates),
+            unchanged=plan.unchanged,
         )
         events = [
-            audit.build(actor=actor, action=action, target=c.member, org=c.member.org, changes=c.changes)
-            for action, changes in (("member.import_create", plan.creates), ("member.import_update", plan.updates))
+            audit.build(
+                actor=actor, action=action, target=c.member, org=c.member.org, changes=c.changes
+            )
+            for action, changes in (
+                ("member.import_create", plan.creates),
+                ("member.import_update", plan.updates),
+            )
             for c in changes
         ]
-        events.append(audit.build(
-            actor=actor, action="roster.import", target=record, org=org,
-            changes={"filename": [None, filename], "created": [None, record.created],
-                     "updated": [None, record.updated], "unchanged": [None, record.unchanged]},
-        ))
+        events.append(
+            audit.build(
+                actor=actor,
+                action="roster.import",
+                target=record,
+                org=org,
+                changes={
+                    "filename": [None, filename],
+                    "created": [None, record.created],
+                    "updated": [None, record.updated],
+                    "unchanged": [None, record.unchanged],
+                },
+            )
+        )
         AuditEvent.objects.bulk_create(events, batch_size=CHUNK)
         affected = {c.member.org_id for c in plan.creates + plan.updates}
         affected |= {c.old_org_id for c in plan.updates}
@@ -470,7 +522,9 @@ def _apply(*, actor, org, filename: str, rows: int, plan: Plan, today: dt.date) 
     return record
 
 
-def import_roster(*, actor, org: Organization, fileobj, filename: str, today: dt.date | None = None) -> RosterImport:
+def import_roster(
+    *, actor, org: Organization, fileobj, filename: str, today: dt.date | None = None
+) -> RosterImport:
     """Import a roster xlsx into org's subtree: all rows or none. actor None = the system.
 
     The caller has checked that actor may manage org; rows may only name organizations in
@@ -490,7 +544,9 @@ def import_roster(*, actor, org: Organization, fileobj, filename: str, today: dt
         return _apply(actor=actor, org=org, filename=filename, rows=rows, plan=plan, today=today)
     except IntegrityError:
         log.warning("roster import %s conflicted with a concurrent write", filename, exc_info=True)
-        return _reject(actor=actor, org=org, filename=filename, rows=rows, errors=[[None, "", CONFLICT]])
+        return _reject(
+            actor=actor, org=org, filename=filename, rows=rows, errors=[[None, "", CONFLICT]]
+        )
 
 
 # ---------------------------------------------------------------- writing files
@@ -503,7 +559,10 @@ NOTES = {
     "gender": ("男 / 女；可不填，按公民身份号码判断", "男"),
     "ethnicity": ("如：汉族", "汉族"),
     "birth_date": ("可不填，按公民身份号码判断；填写时须与号码一致", "1990-05-17"),
-    "id_number": ("18位，末位可为X；该列须为“文本”格式，否则 Excel 会丢失末几位", idcard.make_id("110101", dt.date(1990, 5, 17), 11)),
+    "id_number": (
+        "18位，末位可为X；该列须为“文本”格式，否则 Excel 会丢失末几位",
+        idcard.make_id("110101", dt.date(1990, 5, 17), 11),
+    ),
     "phone": ("11位手机号，或带区号的固定电话", "13812345678"),
     "education": ("、".join(Education.labels), "大学本科"),
     "work_unit": ("工作单位及职务", "第一中学 教师"),
@@ -558,7 +617,9 @@ def _format_columns(ws, first_row: int = 2, last_row: int = 5000) -> None:
         elif name in TEXT_FIELDS:
             ws.column_dimensions[letter].number_format = "@"
         if name in CHOICE_LISTS:
-            rule = DataValidation(type="list", formula1='"' + ",".join(CHOICE_LISTS[name]) + '"', allow_blank=True)
+            rule = DataValidation(
+                type="list", formula1='"' + ",".join(CHOICE_LISTS[name]) + '"', allow_blank=True
+            )
             rule.error, rule.errorTitle = "请从下拉列表中选择", "输入无效"
             ws.add_data_validation(rule)
             rule.add(f"{letter}{first_row}:{letter}{last_row}")
@@ -635,6 +696,11 @@ def export_xlsx(org: Organization, actor) -> bytes:
     if masked:
         note = workbook.create_sheet("说明")
         note.append(["本表部分党员的公民身份号码和手机号码已隐去，仅供查看，不能用于导入。"])
-    audit.record(actor=actor, action="roster.export", target=org, org=org,
-                 changes={"members": [None, count], "masked": [None, masked]})
+    audit.record(
+        actor=actor,
+        action="roster.export",
+        target=org,
+        org=org,
+        changes={"members": [None, count], "masked": [None, masked]},
+    )
     return _save(workbook)

@@ -81,7 +81,9 @@ def test_it_imports_and_redirects_to_the_result(client, demo):
 
 def test_it_redirects_a_rejected_file_to_its_errors(client, demo):
     client.force_login(demo.secretary)
-    response = client.post(import_url(), {"file": upload([member_data("ZB1"), member_data("ZB2")])}, follow=True)
+    response = client.post(
+        import_url(), {"file": upload([member_data("ZB1"), member_data("ZB2")])}, follow=True
+    )
 
     html = response.content.decode()
     assert "导入失败" in html and "文件中有错误，未导入任何数据" in html
@@ -89,12 +91,19 @@ def test_it_redirects_a_rejected_file_to_its_errors(client, demo):
     assert Member.objects.filter(org=demo.zb1).count() == 2
 
 
-@pytest.mark.parametrize(("name", "data", "message"), [
-    ("名单.csv", b"name,id\n", "请上传 Excel 2007 及以上版本的 .xlsx 文件"),
-    ("名单.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "请上传 Excel 2007 及以上版本的 .xlsx 文件"),
-    ("名单.xlsx", "姓名,公民身份号码\n".encode(), "文件不是 Excel（.xlsx）格式"),
-    ("名单.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "旧版 Excel（.xls）"),
-])
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("名单.csv", b"name,id\n", "请上传 Excel 2007 及以上版本的 .xlsx 文件"),
+        (
+            "名单.xls",
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+            "请上传 Excel 2007 及以上版本的 .xlsx 文件",
+        ),
+        ("名单.xlsx", "姓名,公民身份号码\n".encode(), "文件不是 Excel（.xlsx）格式"),
+        ("名单.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "旧版 Excel（.xls）"),
+    ],
+)
 def test_it_refuses_uploads_that_are_not_xlsx(client, demo, name, data, message):
     client.force_login(demo.secretary)
     response = client.post(import_url(), {"file": SimpleUploadedFile(name, data)})
@@ -129,9 +138,16 @@ def test_officer_imports_into_a_branch_below(client, demo):
     assert RosterImport.objects.get().accepted
 
 
-@pytest.mark.parametrize(("persona", "code"), [
-    ("member", "ZB1"), ("outsider", "ZB1"), ("secretary", "ZB2"), ("secretary", "ZZ"), ("officer", "ZB3"),
-])
+@pytest.mark.parametrize(
+    ("persona", "code"),
+    [
+        ("member", "ZB1"),
+        ("outsider", "ZB1"),
+        ("secretary", "ZB2"),
+        ("secretary", "ZZ"),
+        ("officer", "ZB3"),
+    ],
+)
 def test_it_forbids_upload_without_manage_rights(client, demo, persona, code):
     client.force_login(getattr(demo, persona))
     assert client.get(import_url(code)).status_code == 403
@@ -158,10 +174,16 @@ def test_it_rejects_other_methods(client, demo):
     assert client.delete(import_url()).status_code == 405
 
 
-@pytest.mark.parametrize("url", [
-    lambda: import_url(), lambda: export_url(), lambda: reverse("roster_template"),
-    lambda: reverse("import_result", args=[1]), lambda: reverse("import_errors_xlsx", args=[1]),
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        lambda: import_url(),
+        lambda: export_url(),
+        lambda: reverse("roster_template"),
+        lambda: reverse("import_result", args=[1]),
+        lambda: reverse("import_errors_xlsx", args=[1]),
+    ],
+)
 def test_it_sends_anonymous_users_to_login(client, demo, url):
     response = client.get(url())
     assert response.status_code == 302 and response.url.startswith(reverse("login"))
@@ -173,8 +195,15 @@ def test_it_sends_anonymous_users_to_login(client, demo, url):
 def test_result_shows_counts(client, demo):
     run(roster_file(member_data("ZB1")), demo.zb1)
     row = member_data("ZB1")
-    record = run(roster_file(row, roster_io.member_row(demo.m1), roster_io.member_row(demo.m2) | {"phone": "13900000000"}),
-                 demo.zb1, actor=demo.secretary)
+    record = run(
+        roster_file(
+            row,
+            roster_io.member_row(demo.m1),
+            roster_io.member_row(demo.m2) | {"phone": "13900000000"},
+        ),
+        demo.zb1,
+        actor=demo.secretary,
+    )
     client.force_login(demo.secretary)
     html = client.get(result_url(record)).content.decode()
 
@@ -187,7 +216,11 @@ def test_result_shows_counts(client, demo):
 
 
 def test_result_lists_every_error(client, demo):
-    record = run(roster_file(member_data("ZB9"), member_data("ZB1", category="党员")), demo.zb1, actor=demo.secretary)
+    record = run(
+        roster_file(member_data("ZB9"), member_data("ZB1", category="党员")),
+        demo.zb1,
+        actor=demo.secretary,
+    )
     client.force_login(demo.secretary)
     html = client.get(result_url(record)).content.decode()
 
@@ -252,7 +285,10 @@ def test_error_report_downloads_every_error(client, demo):
     assert response["Content-Type"] == XLSX
     assert "attachment" in response["Content-Disposition"]
     assert "no-store" in response["Cache-Control"]
-    assert read_table(response.content) == [("行号", "列", "问题"), (2, "所在党组织编码", "党组织编码“ZB9”不存在")]
+    assert read_table(response.content) == [
+        ("行号", "列", "问题"),
+        (2, "所在党组织编码", "党组织编码“ZB9”不存在"),
+    ]
 
 
 def test_error_report_404s_for_an_accepted_import(client, demo):
@@ -298,9 +334,16 @@ def test_export_masks_data_for_viewers(client, demo):
     assert ids == {demo.m1.masked_id, demo.m2.masked_id}
 
 
-@pytest.mark.parametrize(("persona", "code"), [
-    ("member", "ZB1"), ("outsider", "ZB1"), ("secretary", "ZB2"), ("officer", "ZB3"), ("officer", "DW"),
-])
+@pytest.mark.parametrize(
+    ("persona", "code"),
+    [
+        ("member", "ZB1"),
+        ("outsider", "ZB1"),
+        ("secretary", "ZB2"),
+        ("officer", "ZB3"),
+        ("officer", "DW"),
+    ],
+)
 def test_export_is_forbidden_outside_scope(client, demo, persona, code):
     client.force_login(getattr(demo, persona))
     assert client.get(export_url(code)).status_code == 403

@@ -34,7 +34,9 @@ def workbook_bytes(table: Sequence[Sequence], title: str | None = None) -> io.By
     return out
 
 
-def roster_file(*rows: dict, fields: Sequence[str] = FIELDS, headers: Sequence[str] | None = None) -> io.BytesIO:
+def roster_file(
+    *rows: dict, fields: Sequence[str] = FIELDS, headers: Sequence[str] | None = None
+) -> io.BytesIO:
     """A roster sheet: one header row (the template's labels unless given), one row per dict."""
     head = list(headers) if headers is not None else [header_label(f) for f in fields]
     return workbook_bytes([head] + [[row.get(f) for f in fields] for row in rows])
@@ -71,8 +73,13 @@ ORG = LABELS["org"]
 
 def test_it_creates_members(demo):
     a = member_data("ZB1", name="陈一")
-    b = member_data("ZB2", name="周二", category="probationary", full_member_on=None,
-                    admitted_on=dt.date(2026, 7, 1))
+    b = member_data(
+        "ZB2",
+        name="周二",
+        category="probationary",
+        full_member_on=None,
+        admitted_on=dt.date(2026, 7, 1),
+    )
     record = run(roster_file(a, b), demo.zz, actor=demo.officer)
 
     assert record.accepted, record.errors
@@ -84,7 +91,10 @@ def test_it_creates_members(demo):
     assert chen.gender == "male" and chen.birth_date == dt.date(1990, 5, 17)  # derived from the ID
     zhou = Member.objects.get(id_number=b["id_number"])
     assert zhou.category == "probationary" and zhou.org == demo.zb2
-    assert MemberOrgHistory.objects.filter(member=chen, org=demo.zb1, ended_on__isnull=True).count() == 1
+    assert (
+        MemberOrgHistory.objects.filter(member=chen, org=demo.zb1, ended_on__isnull=True).count()
+        == 1
+    )
     assert RosterImport.objects.get().actor == demo.officer
 
 
@@ -133,7 +143,10 @@ def test_it_updates_only_changed_members(demo):
     assert m2.phone == "13900001111" and m2.work_unit == "后勤处 处长"
     event = AuditEvent.objects.get(action="member.import_update")
     assert event.target_id == str(m2.pk)
-    assert event.changes == {"phone": ["13812345678", "13900001111"], "work_unit": ["", "后勤处 处长"]}
+    assert event.changes == {
+        "phone": ["13812345678", "13900001111"],
+        "work_unit": ["", "后勤处 处长"],
+    }
 
 
 def test_it_refreshes_search_keys_and_timestamp_of_renamed_members(demo):
@@ -187,17 +200,38 @@ def test_it_accepts_a_party_group_code_in_place_of_the_branch(demo):
 def test_it_accepts_full_width_digits_and_spaces(demo):
     number = new_id()
     wide = number.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
-    row = member_data("ZB1", id_number=" " + wide + "\u3000", name="张\u3000三", phone="１３８ ００００ １１１１",
-                      admitted_on="２０１５年７月１日") | {"org": "ＺＢ１"}
+    row = member_data(
+        "ZB1",
+        id_number=" " + wide + "\u3000",
+        name="张\u3000三",
+        phone="１３８ ００００ １１１１",
+        admitted_on="２０１５年７月１日",
+    ) | {"org": "ＺＢ１"}
     record = run(roster_file(row), demo.zb1)
 
     assert record.accepted, record.errors
     member = Member.objects.get(id_number=number)
-    assert (member.name, member.phone, member.admitted_on) == ("张三", "13800001111", dt.date(2015, 7, 1))
+    assert (member.name, member.phone, member.admitted_on) == (
+        "张三",
+        "13800001111",
+        dt.date(2015, 7, 1),
+    )
 
 
-@pytest.mark.parametrize("value", [44378, 44378.0, "44378", "2021.7.1", "2021/7/1", "2021年7月1日", "2021-07-01",
-                                   20210701, dt.datetime(2021, 7, 1)])
+@pytest.mark.parametrize(
+    "value",
+    [
+        44378,
+        44378.0,
+        "44378",
+        "2021.7.1",
+        "2021/7/1",
+        "2021年7月1日",
+        "2021-07-01",
+        20210701,
+        dt.datetime(2021, 7, 1),
+    ],
+)
 def test_it_reads_dates_as_excel_and_people_write_them(demo, value):
     row = member_data("ZB1", admitted_on=value, full_member_on=None)
     record = run(roster_file(row), demo.zb1)
@@ -231,8 +265,14 @@ def test_it_matches_headers_with_stars_full_width_characters_and_spaces(demo):
 
 def test_it_ignores_extra_columns(demo):
     row = member_data("ZB1") | {"note": "备注内容", "seq": 1}
-    record = run(roster_file(row, fields=["seq", *FIELDS, "note"],
-                             headers=["序号", *(header_label(f) for f in FIELDS), "备注"]), demo.zb1)
+    record = run(
+        roster_file(
+            row,
+            fields=["seq", *FIELDS, "note"],
+            headers=["序号", *(header_label(f) for f in FIELDS), "备注"],
+        ),
+        demo.zb1,
+    )
 
     assert record.accepted, record.errors
     assert record.created == 1
@@ -240,7 +280,11 @@ def test_it_ignores_extra_columns(demo):
 
 def test_it_finds_the_header_below_a_title_row(demo):
     row = member_data("ZB1")
-    table = [["第一党支部党员花名册"], [header_label(f) for f in FIELDS], [row.get(f) for f in FIELDS]]
+    table = [
+        ["第一党支部党员花名册"],
+        [header_label(f) for f in FIELDS],
+        [row.get(f) for f in FIELDS],
+    ]
     record = run(workbook_bytes(table), demo.zb1)
 
     assert record.accepted, record.errors
@@ -250,8 +294,13 @@ def test_it_finds_the_header_below_a_title_row(demo):
 def test_it_skips_blank_rows_and_reports_excel_row_numbers(demo):
     good = member_data("ZB1")
     bad = member_data("ZB1") | {"org": "NOPE"}
-    table = [[header_label(f) for f in FIELDS], [good.get(f) for f in FIELDS], [None] * len(FIELDS),
-             ["", "  ", "\u3000"], [bad.get(f) for f in FIELDS]]
+    table = [
+        [header_label(f) for f in FIELDS],
+        [good.get(f) for f in FIELDS],
+        [None] * len(FIELDS),
+        ["", "  ", "\u3000"],
+        [bad.get(f) for f in FIELDS],
+    ]
     record = run(workbook_bytes(table), demo.zb1)
 
     assert record.rows == 2
@@ -279,12 +328,18 @@ def test_it_reads_the_roster_sheet_even_when_another_sheet_is_active(demo):
 def test_it_creates_nothing_when_any_row_is_wrong(demo):
     good = member_data("ZB1")
     bad = member_data("ZB1", id_number=new_id()[:-1] + "0", category="党员", admitted_on="去年")
-    before = (Member.objects.count(), AuditEvent.objects.filter(action__startswith="member.").count())
+    before = (
+        Member.objects.count(),
+        AuditEvent.objects.filter(action__startswith="member.").count(),
+    )
     record = run(roster_file(good, bad), demo.zb1)
 
     assert not record.accepted
     assert (record.created, record.updated, record.unchanged) == (0, 0, 0)
-    assert (Member.objects.count(), AuditEvent.objects.filter(action__startswith="member.").count()) == before
+    assert (
+        Member.objects.count(),
+        AuditEvent.objects.filter(action__startswith="member.").count(),
+    ) == before
     assert not Member.objects.filter(id_number=good["id_number"]).exists()
     # every problem of the bad row is kept, in column order
     assert [e[1] for e in record.errors] == [ID, LABELS["category"], LABELS["admitted_on"]]
@@ -302,8 +357,14 @@ def test_it_reports_bad_check_digits(demo):
 
 def test_it_reports_both_rows_of_a_duplicate_id(demo):
     number = new_id()
-    record = run(roster_file(member_data("ZB1"), member_data("ZB1", id_number=number),
-                             member_data("ZB2", id_number=number.lower())), demo.zz)
+    record = run(
+        roster_file(
+            member_data("ZB1"),
+            member_data("ZB1", id_number=number),
+            member_data("ZB2", id_number=number.lower()),
+        ),
+        demo.zz,
+    )
 
     assert not record.accepted
     assert record.errors == [
@@ -334,19 +395,28 @@ def test_it_refuses_to_take_over_a_member_of_another_org(demo):
     row = roster_io.member_row(demo.m3) | {"org": "ZB1"}
     record = run(roster_file(row), demo.zz)
 
-    assert record.errors == [[2, ID, "该公民身份号码已登记在本组织范围以外的党员名下（请办理组织关系转接）"]]
+    assert record.errors == [
+        [2, ID, "该公民身份号码已登记在本组织范围以外的党员名下（请办理组织关系转接）"]
+    ]
     assert Member.objects.get(pk=demo.m3.pk).org == demo.zb3
 
 
 def test_it_checks_the_actors_own_scope(demo):
     # a non-recursive grant on the general branch does not cover its branches
-    services.grant_role(actor=None, user=demo.outsider, org=demo.zz, role=Role.MANAGER, recursive=False)
+    services.grant_role(
+        actor=None, user=demo.outsider, org=demo.zz, role=Role.MANAGER, recursive=False
+    )
     record = run(roster_file(member_data("ZB1")), demo.zz, actor=demo.outsider)
     assert record.errors == [[2, ORG, "党组织“第一党支部”（ZB1）不在您可管理的范围内"]]
 
 
 def test_it_refuses_a_full_member_on_date_for_a_probationary_member(demo):
-    row = member_data("ZB1", category="预备党员", admitted_on=dt.date(2026, 6, 1), full_member_on=dt.date(2026, 9, 1))
+    row = member_data(
+        "ZB1",
+        category="预备党员",
+        admitted_on=dt.date(2026, 6, 1),
+        full_member_on=dt.date(2026, 9, 1),
+    )
     record = run(roster_file(row), demo.zb1)
     assert record.errors == [[2, LABELS["full_member_on"], "预备党员不应填写转正日期"]]
 
@@ -354,7 +424,9 @@ def test_it_refuses_a_full_member_on_date_for_a_probationary_member(demo):
 def test_it_refuses_a_birth_date_that_contradicts_the_id(demo):
     row = member_data("ZB1", birth_date=dt.date(1991, 5, 17))
     record = run(roster_file(row), demo.zb1)
-    assert record.errors == [[2, LABELS["birth_date"], "出生日期与公民身份号码不符（号码中为1990-05-17）"]]
+    assert record.errors == [
+        [2, LABELS["birth_date"], "出生日期与公民身份号码不符（号码中为1990-05-17）"]
+    ]
 
 
 def test_it_explains_an_id_number_excel_turned_into_a_number(demo):
@@ -369,7 +441,9 @@ def test_it_refuses_missing_required_columns_with_one_error(demo):
     record = run(roster_file(member_data("ZB1"), member_data("ZB1"), fields=fields), demo.zb1)
 
     assert not record.accepted
-    assert record.errors == [[1, "表头", "缺少必填列：公民身份号码、入党日期（请使用导入模板的列名）"]]
+    assert record.errors == [
+        [1, "表头", "缺少必填列：公民身份号码、入党日期（请使用导入模板的列名）"]
+    ]
 
 
 def test_it_refuses_repeated_columns(demo):
@@ -382,12 +456,18 @@ def test_it_refuses_a_sheet_without_a_header(demo):
     assert record.errors[0][:2] == [1, "表头"] and "未找到表头" in record.errors[0][2]
 
 
-@pytest.mark.parametrize(("table", "message"), [
-    ([], "文件是空的：没有任何内容，请使用导入模板填写"),
-    ([[None], [None]], "文件是空的：没有任何内容，请使用导入模板填写"),
-    ([[header_label(f) for f in FIELDS]], "文件中没有党员数据：表头以下都是空行"),
-    ([[header_label(f) for f in FIELDS], [None] * 3, ["  "]], "文件中没有党员数据：表头以下都是空行"),
-])
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        ([], "文件是空的：没有任何内容，请使用导入模板填写"),
+        ([[None], [None]], "文件是空的：没有任何内容，请使用导入模板填写"),
+        ([[header_label(f) for f in FIELDS]], "文件中没有党员数据：表头以下都是空行"),
+        (
+            [[header_label(f) for f in FIELDS], [None] * 3, ["  "]],
+            "文件中没有党员数据：表头以下都是空行",
+        ),
+    ],
+)
 def test_it_refuses_an_empty_file(demo, table, message):
     record = run(workbook_bytes(table), demo.zb1)
 
@@ -403,13 +483,16 @@ def zip_bytes() -> io.BytesIO:
     return out
 
 
-@pytest.mark.parametrize(("payload", "needle"), [
-    (b"", "文件是空的"),
-    ("姓名,公民身份号码\n张三,110101199005170011\n".encode(), "不是 Excel（.xlsx）格式"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "旧版 Excel（.xls）"),
-    (b"PK\x03\x04garbage that is not a zip", "文件已损坏"),
-    (None, "文件已损坏"),  # a real zip without a workbook in it
-])
+@pytest.mark.parametrize(
+    ("payload", "needle"),
+    [
+        (b"", "文件是空的"),
+        ("姓名,公民身份号码\n张三,110101199005170011\n".encode(), "不是 Excel（.xlsx）格式"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "旧版 Excel（.xls）"),
+        (b"PK\x03\x04garbage that is not a zip", "文件已损坏"),
+        (None, "文件已损坏"),  # a real zip without a workbook in it
+    ],
+)
 def test_it_refuses_files_that_are_not_xlsx(demo, payload, needle):
     fileobj = zip_bytes() if payload is None else io.BytesIO(payload)
     record = run(fileobj, demo.zb1, filename="名单.xlsx")
@@ -437,7 +520,9 @@ def test_it_rolls_back_everything_when_a_write_fails(demo, monkeypatch):
 
     monkeypatch.setattr(roster_io.services, "refresh_counts", fail)
     row = member_data("ZB1")
-    record = run(roster_file(row, roster_io.member_row(demo.m2) | {"phone": "13900009999"}), demo.zb1)
+    record = run(
+        roster_file(row, roster_io.member_row(demo.m2) | {"phone": "13900009999"}), demo.zb1
+    )
 
     assert not record.accepted
     assert record.errors == [[None, "", roster_io.CONFLICT]]
@@ -468,7 +553,9 @@ def test_template_has_marked_headers_formats_and_notes():
     headers = [c.value for c in ws[1]]
     assert headers[FIELDS.index("name")] == "姓名*"
     assert headers[FIELDS.index("phone")] == "手机号码"
-    assert [h for h in headers if h.endswith("*")] == [LABELS[f] + "*" for f in FIELDS if f in REQUIRED]
+    assert [h for h in headers if h.endswith("*")] == [
+        LABELS[f] + "*" for f in FIELDS if f in REQUIRED
+    ]
     assert ws.max_row == 1  # no example row that could be imported by mistake
     date_col = openpyxl.utils.get_column_letter(FIELDS.index("admitted_on") + 1)
     id_col = openpyxl.utils.get_column_letter(FIELDS.index("id_number") + 1)
@@ -494,15 +581,23 @@ def test_export_lists_the_subtree_and_reimports_unchanged(demo):
     assert li[FIELDS.index("party_group")] == "XZ1"
     assert li[FIELDS.index("category")] == "正式党员"
     assert li[FIELDS.index("admitted_on")] == dt.datetime(2015, 7, 1)
-    assert AuditEvent.objects.get(action="roster.export").changes == {"members": [None, 2], "masked": [None, 0]}
+    assert AuditEvent.objects.get(action="roster.export").changes == {
+        "members": [None, 2],
+        "masked": [None, 0],
+    }
 
     record = run(io.BytesIO(data), demo.zz, actor=demo.officer)
     assert (record.accepted, record.created, record.updated, record.unchanged) == (True, 0, 0, 2)
 
 
 def test_export_leaves_out_members_who_left(demo):
-    services.member_update(actor=None, member=demo.m2, data={"status": "transferred_out"}, today=TODAY)
-    ids = {row[FIELDS.index("id_number")] for row in read_table(roster_io.export_xlsx(demo.zb1, demo.secretary))[1:]}
+    services.member_update(
+        actor=None, member=demo.m2, data={"status": "transferred_out"}, today=TODAY
+    )
+    ids = {
+        row[FIELDS.index("id_number")]
+        for row in read_table(roster_io.export_xlsx(demo.zb1, demo.secretary))[1:]
+    }
     assert ids == {demo.m1.id_number}
 
 
@@ -522,7 +617,9 @@ def test_export_masks_personal_data_for_viewers_and_cannot_be_reimported(demo):
 
 
 def test_error_report_lists_every_error():
-    record = RosterImport(errors=[[None, "", "文件是空的"], [3, ID, "公民身份号码校验位错误，请核对号码"]])
+    record = RosterImport(
+        errors=[[None, "", "文件是空的"], [3, ID, "公民身份号码校验位错误，请核对号码"]]
+    )
     assert read_table(roster_io.error_report_xlsx(record)) == [
         ("行号", "列", "问题"),
         (None, None, "文件是空的"),

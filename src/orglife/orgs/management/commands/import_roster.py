@@ -35,7 +35,11 @@ class Command(BaseCommand):
             self.stderr.write("行\t列\t问题")
             for row, column, message in record.errors:
                 self.stderr.write(f"{row or '-'}\t{column or '-'}\t{message}")
-            raise CommandError(f"{NOT_IMPORTED}（共{len(record.errors)}处错误，导入记录 #{record.pk}）")
-        self.stdout.write(self.style.SUCCESS(
-            f"导入成功：新增 {record.created}，更新 {record.updated}，未变 {record.unchanged}（导入记录 #{record.pk}）"
-        ))
+            raise CommandError(
+                f"{NOT_IMPORTED}（共{len(record.errors)}处错误，导入记录 #{record.pk}）"
+            )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"导入成功：新增 {record.created}，更新 {record.updated}，未变 {record.unchanged}（导入记录 #{record.pk}）"
+            )
+        )
