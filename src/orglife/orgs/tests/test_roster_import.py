@@ -327,7 +327,10 @@ def test_it_reads_the_roster_sheet_even_when_another_sheet_is_active(demo):
 
 def test_it_creates_nothing_when_any_row_is_wrong(demo):
     good = member_data("ZB1")
-    bad = member_data("ZB1", id_number=new_id()[:-1] + "0", category="党员", admitted_on="去年")
+    number = new_id()
+    # Any check character but the right one (a fixed "0" is sometimes the right one).
+    wrong = "1" if number[-1] != "1" else "2"
+    bad = member_data("ZB1", id_number=number[:-1] + wrong, category="党员", admitted_on="去年")
     before = (
         Member.objects.count(),
         AuditEvent.objects.filter(action__startswith="member.").count(),
