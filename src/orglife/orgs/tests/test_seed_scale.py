@@ -173,3 +173,20 @@ def test_it_leaves_demo_data_alone():
     # New rows after seeding get fresh ids from the sequences.
     org = Organization.objects.get(code="DW01").add_child(code="X1", name="新支部", kind=OrgKind.BRANCH)
     assert org.pk > Organization.objects.exclude(pk=org.pk).order_by("-pk").first().pk
+
+
+def test_name_grams_find_exactly_what_contains_finds():
+    """PostgreSQL's orglife_name_grams index (migration 0003) answers name contains searches."""
+    from django.db import connection
+    from django.db.models import BooleanField
+    from django.db.models.expressions import RawSQL
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    seed(members=400)
+    names = list(Member.objects.values_list("name", flat=True)[:40])
+    for query in {n[:2] for n in names} | {n[1:] for n in names} | {n[-1] for n in names} | {"丹丹", "张伟强", "无此人"}:
+        grams = RawSQL("orglife_name_grams(orgs_member.name) @> orglife_name_grams(%s)", [query],
+                       output_field=BooleanField())
+        found = set(Member.objects.filter(grams, name__contains=query).values_list("id", flat=True))
+        assert found == set(Member.objects.filter(name__contains=query).values_list("id", flat=True)), query
