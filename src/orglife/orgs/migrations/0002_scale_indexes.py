@@ -39,7 +39,9 @@ def create_pg_indexes(apps, schema_editor):
         except DatabaseError as exc:
             print(f"\n  pg_trgm 扩展不可用（{exc}），跳过姓名模糊搜索索引 {TRGM}。")
             return
-        cursor.execute(f"CREATE INDEX IF NOT EXISTS {TRGM} ON orgs_member USING gin (name gin_trgm_ops)")
+        cursor.execute(
+            f"CREATE INDEX IF NOT EXISTS {TRGM} ON orgs_member USING gin (name gin_trgm_ops)"
+        )
 
 
 def drop_pg_indexes(apps, schema_editor):

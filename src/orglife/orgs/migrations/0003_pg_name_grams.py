@@ -36,7 +36,9 @@ def create(apps, schema_editor):
         return
     with schema_editor.connection.cursor() as cursor:
         cursor.execute(FUNCTION)
-        cursor.execute(f"CREATE INDEX IF NOT EXISTS {INDEX} ON orgs_member USING gin (orglife_name_grams(name))")
+        cursor.execute(
+            f"CREATE INDEX IF NOT EXISTS {INDEX} ON orgs_member USING gin (orglife_name_grams(name))"
+        )
 
 
 def drop(apps, schema_editor):

@@ -32,14 +32,34 @@ TODAY = dt.date(2026, 11, 30)
 
 def seed(members=800, seed=7, **options):
     out = io.StringIO()
-    call_command("seed_scale", members=members, seed=seed, today=TODAY, stdout=out, stderr=io.StringIO(), **options)
+    call_command(
+        "seed_scale",
+        members=members,
+        seed=seed,
+        today=TODAY,
+        stdout=out,
+        stderr=io.StringIO(),
+        **options,
+    )
     return out.getvalue()
 
 
 def fingerprint():
-    orgs = list(Organization.objects.order_by("path").values_list("path", "code", "name", "kind", "member_count"))
-    members = list(Member.objects.order_by("id_number").values_list("id_number", "name", "org__path", "category", "status"))
-    posts = list(PostHolding.objects.order_by("term__org__path", "post").values_list("term__org__path", "post", "member__id_number"))
+    orgs = list(
+        Organization.objects.order_by("path").values_list(
+            "path", "code", "name", "kind", "member_count"
+        )
+    )
+    members = list(
+        Member.objects.order_by("id_number").values_list(
+            "id_number", "name", "org__path", "category", "status"
+        )
+    )
+    posts = list(
+        PostHolding.objects.order_by("term__org__path", "post").values_list(
+            "term__org__path", "post", "member__id_number"
+        )
+    )
     return orgs, members, posts
 
 
@@ -63,14 +83,18 @@ def test_it_sizes_branches_and_groups():
 
     sizes = dict(Member.objects.values("org").annotate(n=Count("id")).values_list("org", "n"))
     assert sum(sizes.values()) == 800
-    assert set(Organization.objects.filter(kind=OrgKind.BRANCH).values_list("id", flat=True)) == set(sizes)
+    assert set(
+        Organization.objects.filter(kind=OrgKind.BRANCH).values_list("id", flat=True)
+    ) == set(sizes)
     assert all(3 <= n <= 52 for n in sizes.values())
     for branch in Organization.objects.filter(kind=OrgKind.BRANCH):
         groups = branch.get_children()
         assert groups.exists() == (sizes[branch.id] >= 30)
         assert all(g.kind == OrgKind.PARTY_GROUP for g in groups)
     # Group members are members of the group's own branch.
-    for m in Member.objects.filter(party_group__isnull=False).select_related("org", "party_group")[:200]:
+    for m in Member.objects.filter(party_group__isnull=False).select_related("org", "party_group")[
+        :200
+    ]:
         assert m.party_group.path.startswith(m.org.path)
 
 
@@ -81,8 +105,13 @@ def test_it_fills_member_fields_like_the_services_do():
     assert len({m.id_number for m in members}) == len(members)
     for m in members:
         assert idcard.validate_id(m.id_number) == m.id_number
-        assert idcard.birth_date(m.id_number) == m.birth_date and idcard.gender(m.id_number) == m.gender
-        assert m.name_initials == search.initials(m.name) and m.id_reversed == search.reverse_id(m.id_number)
+        assert (
+            idcard.birth_date(m.id_number) == m.birth_date
+            and idcard.gender(m.id_number) == m.gender
+        )
+        assert m.name_initials == search.initials(m.name) and m.id_reversed == search.reverse_id(
+            m.id_number
+        )
         assert 2 <= len(m.name) <= 3 and m.phone.startswith("1") and len(m.phone) == 11
         assert m.admitted_on <= TODAY and m.age(m.admitted_on) >= 18
         if m.category == Category.PROBATIONARY:
@@ -96,7 +125,9 @@ def test_it_fills_member_fields_like_the_services_do():
     assert active > 0.85
     # One open history row per member, in the member's organization.
     assert MemberOrgHistory.objects.count() == len(members)
-    assert MemberOrgHistory.objects.filter(ended_on__isnull=True, org_id=F("member__org_id")).count() == len(members)
+    assert MemberOrgHistory.objects.filter(
+        ended_on__isnull=True, org_id=F("member__org_id")
+    ).count() == len(members)
 
 
 def test_it_counts_members_as_refresh_counts_does():
@@ -107,7 +138,10 @@ def test_it_counts_members_as_refresh_counts_does():
     for org in Organization.objects.all():
         field = "party_group" if org.kind == OrgKind.PARTY_GROUP else "org"
         mine = Member.objects.filter(on_roster, **{field: org})
-        assert (org.member_count, org.full_member_count) == (mine.count(), mine.filter(full).count()), org.code
+        assert (org.member_count, org.full_member_count) == (
+            mine.count(),
+            mine.filter(full).count(),
+        ), org.code
 
 
 def test_it_gives_every_organization_a_current_term_with_posts():
@@ -124,7 +158,9 @@ def test_it_gives_every_organization_a_current_term_with_posts():
         else:
             assert posts == [Post.SECRETARY]
         assert term.expires_on > term.started_on
-    for holding in PostHolding.objects.select_related("term__org", "member__org", "member__party_group"):
+    for holding in PostHolding.objects.select_related(
+        "term__org", "member__org", "member__party_group"
+    ):
         org = holding.term.org
         if org.kind == OrgKind.PARTY_GROUP:
             assert holding.post == Post.GROUP_LEADER and holding.member.party_group == org
@@ -171,7 +207,9 @@ def test_it_leaves_demo_data_alone():
     assert before <= after
     assert Organization.objects.get(code__startswith="S-", depth=1).path == "0002"
     # New rows after seeding get fresh ids from the sequences.
-    org = Organization.objects.get(code="DW01").add_child(code="X1", name="新支部", kind=OrgKind.BRANCH)
+    org = Organization.objects.get(code="DW01").add_child(
+        code="X1", name="新支部", kind=OrgKind.BRANCH
+    )
     assert org.pk > Organization.objects.exclude(pk=org.pk).order_by("-pk").first().pk
 
 
@@ -185,8 +223,18 @@ def test_name_grams_find_exactly_what_contains_finds():
         pytest.skip("PostgreSQL only")
     seed(members=400)
     names = list(Member.objects.values_list("name", flat=True)[:40])
-    for query in {n[:2] for n in names} | {n[1:] for n in names} | {n[-1] for n in names} | {"丹丹", "张伟强", "无此人"}:
-        grams = RawSQL("orglife_name_grams(orgs_member.name) @> orglife_name_grams(%s)", [query],
-                       output_field=BooleanField())
+    for query in (
+        {n[:2] for n in names}
+        | {n[1:] for n in names}
+        | {n[-1] for n in names}
+        | {"丹丹", "张伟强", "无此人"}
+    ):
+        grams = RawSQL(
+            "orglife_name_grams(orgs_member.name) @> orglife_name_grams(%s)",
+            [query],
+            output_field=BooleanField(),
+        )
         found = set(Member.objects.filter(grams, name__contains=query).values_list("id", flat=True))
-        assert found == set(Member.objects.filter(name__contains=query).values_list("id", flat=True)), query
+        assert found == set(
+            Member.objects.filter(name__contains=query).values_list("id", flat=True)
+        ), query

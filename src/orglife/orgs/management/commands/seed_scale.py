@@ -55,34 +55,102 @@ MEMBERS_PER_COUNTY = 60_000
 CHUNK = 50_000  # members buffered between two COPY statements
 
 COUNTY_NAMES = [
-    "城关区", "东城区", "西城区", "南湖区", "北山区", "高新区", "江北区", "临江县", "青山县", "白水县",
-    "长宁县", "永安县", "安平县", "新丰县", "兴化县", "宁远县", "石桥县", "凤凰县", "龙泉县", "桃源县",
+    "城关区",
+    "东城区",
+    "西城区",
+    "南湖区",
+    "北山区",
+    "高新区",
+    "江北区",
+    "临江县",
+    "青山县",
+    "白水县",
+    "长宁县",
+    "永安县",
+    "安平县",
+    "新丰县",
+    "兴化县",
+    "宁远县",
+    "石桥县",
+    "凤凰县",
+    "龙泉县",
+    "桃源县",
 ]
 PLACE_A = "东西南北安宁平和兴隆丰泰新华清石青白龙凤桃松金长永康吉祥云阳光明"
 PLACE_B = "河桥山水湖岭坪口湾塘溪林港田庄园店集坝沟"
-COMMITTEE_UNITS = ["教育局", "卫生健康委员会", "人民医院", "中医院", "财政局", "公安局", "交通运输局",
-                   "农业农村局", "市场监督管理局", "住房和城乡建设局", "第一中学", "实验中学", "职业技术学校"]
-GENERAL_UNITS = ["社区", "小学", "中学", "卫生院", "供电所", "税务所", "法庭", "派出所", "文化馆", "图书馆"]
+COMMITTEE_UNITS = [
+    "教育局",
+    "卫生健康委员会",
+    "人民医院",
+    "中医院",
+    "财政局",
+    "公安局",
+    "交通运输局",
+    "农业农村局",
+    "市场监督管理局",
+    "住房和城乡建设局",
+    "第一中学",
+    "实验中学",
+    "职业技术学校",
+]
+GENERAL_UNITS = [
+    "社区",
+    "小学",
+    "中学",
+    "卫生院",
+    "供电所",
+    "税务所",
+    "法庭",
+    "派出所",
+    "文化馆",
+    "图书馆",
+]
 BRANCH_UNITS = ["机关", "教工", "医护", "行政", "后勤", "业务", "综合", "离退休", "网格", "村"]
 CN_DIGITS = "零一二三四五六七八九"
 
 # Member statuses for full members (cumulative thresholds); probationary members are active or mobile.
 # (psycopg would write an Enum's name, so rows carry plain .value strings.)
-FULL_STATUS = [(0.935, Status.ACTIVE.value), (0.97, Status.MOBILE.value), (0.972, Status.SUSPENDED.value),
-               (0.99, Status.TRANSFERRED_OUT.value), (1.0, Status.DECEASED.value)]
-EDUCATION = (["postgraduate"] * 8 + ["bachelor"] * 40 + ["college"] * 25 + ["secondary"] * 10
-             + ["high_school"] * 9 + ["junior"] * 8)
+FULL_STATUS = [
+    (0.935, Status.ACTIVE.value),
+    (0.97, Status.MOBILE.value),
+    (0.972, Status.SUSPENDED.value),
+    (0.99, Status.TRANSFERRED_OUT.value),
+    (1.0, Status.DECEASED.value),
+]
+EDUCATION = (
+    ["postgraduate"] * 8
+    + ["bachelor"] * 40
+    + ["college"] * 25
+    + ["secondary"] * 10
+    + ["high_school"] * 9
+    + ["junior"] * 8
+)
 ON_ROSTER = {Status.ACTIVE.value, Status.MOBILE.value, Status.SUSPENDED.value}
 ELIGIBLE = {Status.ACTIVE.value}  # who may hold a post in the generated terms
 
 BRANCH_COMMITTEE_MIN_FULL = 7
 BIG_BRANCH = 30  # branches of at least this many members have 党小组
-COMMITTEE_POSTS = [Post.SECRETARY, Post.DEPUTY_SECRETARY, Post.ORGANIZATION_OFFICER, Post.PUBLICITY_OFFICER,
-                   Post.DISCIPLINE_OFFICER]
+COMMITTEE_POSTS = [
+    Post.SECRETARY,
+    Post.DEPUTY_SECRETARY,
+    Post.ORGANIZATION_OFFICER,
+    Post.PUBLICITY_OFFICER,
+    Post.DISCIPLINE_OFFICER,
+]
 GENERAL_POSTS = [Post.SECRETARY, Post.ORGANIZATION_OFFICER, Post.PUBLICITY_OFFICER]
-BRANCH_POSTS_BIG = [Post.SECRETARY, Post.DEPUTY_SECRETARY, Post.ORGANIZATION_OFFICER, Post.PUBLICITY_OFFICER,
-                    Post.DISCIPLINE_OFFICER]
-BRANCH_POSTS = [Post.SECRETARY, Post.ORGANIZATION_OFFICER, Post.PUBLICITY_OFFICER, Post.DISCIPLINE_OFFICER]
+BRANCH_POSTS_BIG = [
+    Post.SECRETARY,
+    Post.DEPUTY_SECRETARY,
+    Post.ORGANIZATION_OFFICER,
+    Post.PUBLICITY_OFFICER,
+    Post.DISCIPLINE_OFFICER,
+]
+BRANCH_POSTS = [
+    Post.SECRETARY,
+    Post.ORGANIZATION_OFFICER,
+    Post.PUBLICITY_OFFICER,
+    Post.DISCIPLINE_OFFICER,
+]
 GROUP_TERM_YEARS = 3
 
 
@@ -91,14 +159,31 @@ def cn_number(n: int) -> str:
     if n < 10:
         return CN_DIGITS[n]
     tens, ones = divmod(n, 10)
-    return ("" if tens == 1 else CN_DIGITS[tens]) + "十" + (CN_DIGITS[ones] if ones else "") if n < 100 else str(n)
+    return (
+        ("" if tens == 1 else CN_DIGITS[tens]) + "十" + (CN_DIGITS[ones] if ones else "")
+        if n < 100
+        else str(n)
+    )
 
 
 class Org:
     """One organization to insert, with what the generator needs to know about it."""
 
-    __slots__ = ("id", "path", "depth", "code", "name", "kind", "established_on", "children", "size",
-                 "member_count", "full_member_count", "eligible", "groups")
+    __slots__ = (
+        "id",
+        "path",
+        "depth",
+        "code",
+        "name",
+        "kind",
+        "established_on",
+        "children",
+        "size",
+        "member_count",
+        "full_member_count",
+        "eligible",
+        "groups",
+    )
 
     def __init__(self, path: str, name: str, kind: str, established_on: dt.date, size: int = 0):
         self.id = 0
@@ -190,7 +275,13 @@ class Writer:
             sql = f"INSERT INTO {self.table} ({cols}) VALUES ({', '.join(['%s'] * len(self.columns))})"
             with connection.cursor() as cur:
                 for start in range(0, len(rows), 2000):
-                    cur.executemany(sql, [tuple(plain(v) for v in row + extra) for row in rows[start:start + 2000]])
+                    cur.executemany(
+                        sql,
+                        [
+                            tuple(plain(v) for v in row + extra)
+                            for row in rows[start : start + 2000]
+                        ],
+                    )
         self.count += len(rows)
 
 
@@ -208,18 +299,31 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--members", type=int, required=True, help="党员人数，如 1000000")
-        parser.add_argument("--seed", type=int, default=1, help="随机种子（相同种子、相同 --today 生成相同数据）")
-        parser.add_argument("--today", type=dt.date.fromisoformat, default=None,
-                            help="数据的基准日期 YYYY-MM-DD（默认今天）")
-        parser.add_argument("--force-append", action="store_true",
-                            help="已有规模测试数据时仍然追加一棵新的组织树")
+        parser.add_argument(
+            "--seed", type=int, default=1, help="随机种子（相同种子、相同 --today 生成相同数据）"
+        )
+        parser.add_argument(
+            "--today",
+            type=dt.date.fromisoformat,
+            default=None,
+            help="数据的基准日期 YYYY-MM-DD（默认今天）",
+        )
+        parser.add_argument(
+            "--force-append", action="store_true", help="已有规模测试数据时仍然追加一棵新的组织树"
+        )
 
-    def handle(self, *args, members: int, seed: int, today: dt.date | None, force_append: bool, **options):
+    def handle(
+        self, *args, members: int, seed: int, today: dt.date | None, force_append: bool, **options
+    ):
         if members < 1:
             raise CommandError("--members 至少为 1")
-        existing = Organization.objects.filter(depth=1, code__startswith=CODE_PREFIX).values_list("code", flat=True)
+        existing = Organization.objects.filter(depth=1, code__startswith=CODE_PREFIX).values_list(
+            "code", flat=True
+        )
         if existing and not force_append:
-            raise CommandError(f"数据库已有规模测试数据（{', '.join(existing)}）；如需再追加一棵组织树，请加 --force-append")
+            raise CommandError(
+                f"数据库已有规模测试数据（{', '.join(existing)}）；如需再追加一棵组织树，请加 --force-append"
+            )
         self.today = today or timezone.localdate()
         self.rng = random.Random(seed)
         self.profile = get_profile()
@@ -227,24 +331,38 @@ class Command(BaseCommand):
 
         root = self.plan(members)
         orgs = list(root.walk())
-        self.stdout.write(f"组织 {len(orgs):,} 个（党支部 {sum(1 for o in orgs if o.size):,} 个），党员 {members:,} 人")
+        self.stdout.write(
+            f"组织 {len(orgs):,} 个（党支部 {sum(1 for o in orgs if o.size):,} 个），党员 {members:,} 人"
+        )
         with transaction.atomic():
             self.prepare(orgs)
             self.write_members(orgs, members)
             terms, posts = self.write_terms(root)
             self.write_orgs(orgs)
             self.finish()
-            audit.record(actor=None, action="scale.seed", target=self.root_model(root), org=self.root_model(root), changes={
-                "members": [None, members], "organizations": [None, len(orgs)], "terms": [None, terms],
-                "posts": [None, posts], "seed": [None, seed], "today": [None, self.today.isoformat()],
-            })
+            audit.record(
+                actor=None,
+                action="scale.seed",
+                target=self.root_model(root),
+                org=self.root_model(root),
+                changes={
+                    "members": [None, members],
+                    "organizations": [None, len(orgs)],
+                    "terms": [None, terms],
+                    "posts": [None, posts],
+                    "seed": [None, seed],
+                    "today": [None, self.today.isoformat()],
+                },
+            )
         self.stdout.write("更新统计信息（VACUUM ANALYZE）…")
         self.analyze()
         elapsed = time.monotonic() - started
-        self.stdout.write(self.style.SUCCESS(
-            f"已生成：根组织 {root.code}「{root.name}」，组织 {len(orgs):,} 个，党员 {members:,} 人，"
-            f"任期 {terms:,} 届，职务 {posts:,} 条，用时 {elapsed:.0f} 秒"
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"已生成：根组织 {root.code}「{root.name}」，组织 {len(orgs):,} 个，党员 {members:,} 人，"
+                f"任期 {terms:,} 届，职务 {posts:,} 条，用时 {elapsed:.0f} 秒"
+            )
+        )
 
     # ------------------------------------------------------------------ plan
 
@@ -273,19 +391,29 @@ class Command(BaseCommand):
                 kind, count = OrgKind.GENERAL_BRANCH, rng.randint(3, 7)
             else:
                 kind, count = OrgKind.COMMITTEE, rng.randint(8, 40)
-            units.append((kind, sizes[i:i + count]))
+            units.append((kind, sizes[i : i + count]))
             i += count
         counties = max(1, min(len(units), round(n / MEMBERS_PER_COUNTY)))
 
         last_root = Organization.get_last_root_node()
-        root_step = unstep(last_root.path[:Organization.steplen]) + 1 if last_root else 1
+        root_step = unstep(last_root.path[: Organization.steplen]) + 1 if last_root else 1
         root = Org(step(root_step), "中共示范市委员会", OrgKind.COMMITTEE, dt.date(1949, 10, 1))
         old, new = dt.date(1950, 1, 1), dt.date(2022, 12, 31)
         for c in range(counties):
             base = COUNTY_NAMES[c % len(COUNTY_NAMES)]
-            cname = base if c < len(COUNTY_NAMES) else f"{base[:-1]}{cn_number(c // len(COUNTY_NAMES) + 1)}{base[-1]}"
-            county = root.add(f"中共{cname}委员会", OrgKind.COMMITTEE, self.date_between(old, dt.date(1990, 12, 31)))
-            for u, (kind, branch_sizes) in enumerate(units[c * len(units) // counties:(c + 1) * len(units) // counties]):
+            cname = (
+                base
+                if c < len(COUNTY_NAMES)
+                else f"{base[:-1]}{cn_number(c // len(COUNTY_NAMES) + 1)}{base[-1]}"
+            )
+            county = root.add(
+                f"中共{cname}委员会",
+                OrgKind.COMMITTEE,
+                self.date_between(old, dt.date(1990, 12, 31)),
+            )
+            for u, (kind, branch_sizes) in enumerate(
+                units[c * len(units) // counties : (c + 1) * len(units) // counties]
+            ):
                 if kind == OrgKind.COMMITTEE:
                     roll = rng.random()
                     if roll < 0.45:
@@ -297,32 +425,51 @@ class Command(BaseCommand):
                 else:
                     uname = f"{self.place()}{rng.choice(GENERAL_UNITS)}总支部委员会"
                 if u and rng.random() < 0.02:
-                    uname = f"{cname}第{cn_number(u % 99 + 1)}{uname[len(cname):]}" if uname.startswith(cname) else uname
+                    uname = (
+                        f"{cname}第{cn_number(u % 99 + 1)}{uname[len(cname) :]}"
+                        if uname.startswith(cname)
+                        else uname
+                    )
                 unit = county.add(uname, kind, self.date_between(old, new))
                 village = unit.name.endswith("镇委员会")
                 for b, size in enumerate(branch_sizes, start=1):
                     if village and rng.random() < 0.7:
-                        bname = f"{self.place()}村党支部委员会" if size >= BRANCH_COMMITTEE_MIN_FULL else f"{self.place()}村党支部"
+                        bname = (
+                            f"{self.place()}村党支部委员会"
+                            if size >= BRANCH_COMMITTEE_MIN_FULL
+                            else f"{self.place()}村党支部"
+                        )
                     else:
                         bname = f"{rng.choice(BRANCH_UNITS)}第{cn_number(min(b, 99))}党支部"
-                    branch = unit.add(bname, OrgKind.BRANCH, self.date_between(dt.date(1980, 1, 1), new), size)
+                    branch = unit.add(
+                        bname, OrgKind.BRANCH, self.date_between(dt.date(1980, 1, 1), new), size
+                    )
                     if size >= BIG_BRANCH:
                         for g in range(1, (3 if size < 40 else 4) + 1):
-                            group = branch.add(f"第{cn_number(g)}党小组", OrgKind.PARTY_GROUP,
-                                               self.date_between(max(branch.established_on, dt.date(2015, 1, 1)), new))
+                            group = branch.add(
+                                f"第{cn_number(g)}党小组",
+                                OrgKind.PARTY_GROUP,
+                                self.date_between(
+                                    max(branch.established_on, dt.date(2015, 1, 1)), new
+                                ),
+                            )
                             branch.groups.append(group)
         return root
 
     # ------------------------------------------------------------------ database
 
     def prepare(self, orgs: list[Org]) -> None:
-        tables = [m._meta.db_table for m in (Organization, Member, MemberOrgHistory, Term, PostHolding)]
+        tables = [
+            m._meta.db_table for m in (Organization, Member, MemberOrgHistory, Term, PostHolding)
+        ]
         if connection.vendor == "postgresql":
             with connection.cursor() as cur:
                 # Nobody else may insert rows while we hand out ids ourselves.
                 cur.execute(f"LOCK TABLE {', '.join(tables)} IN SHARE ROW EXCLUSIVE MODE")
                 cur.execute("SET LOCAL synchronous_commit TO OFF")
-        self.ids = {m: next_id(m) for m in (Organization, Member, MemberOrgHistory, Term, PostHolding)}
+        self.ids = {
+            m: next_id(m) for m in (Organization, Member, MemberOrgHistory, Term, PostHolding)
+        }
         first = self.ids[Organization]
         for i, org in enumerate(orgs):
             org.id = first + i
@@ -339,17 +486,43 @@ class Command(BaseCommand):
         make_id, initials = idcard.make_id, search.initials
         initials_cache: dict[str, str] = {}
         # ID numbers already registered (demo data, imports, an earlier scale tree) are never reused.
-        used: set[str] = set(Member.objects.values_list("id_number", flat=True).iterator(chunk_size=20_000))
+        used: set[str] = set(
+            Member.objects.values_list("id_number", flat=True).iterator(chunk_size=20_000)
+        )
         units = [f"{u}{t}" for u in UNITS for t in TITLES]
         surnames, given = SURNAMES, GIVEN
         n_regions, n_surnames, n_given = len(REGIONS), len(SURNAMES), len(GIVEN)
         active, mobile = Status.ACTIVE.value, Status.MOBILE.value
         full, prob = Category.FULL.value, Category.PROBATIONARY.value
-        members = Writer(Member, ["id", "name", "gender", "ethnicity", "birth_date", "id_number", "phone",
-                                  "education", "work_unit", "category", "admitted_on", "full_member_on",
-                                  "status", "leading_cadre", "org", "party_group", "user", "name_initials",
-                                  "id_reversed", "created_at", "updated_at"])
-        history = Writer(MemberOrgHistory, ["id", "member", "org", "started_on", "ended_on", "reason"])
+        members = Writer(
+            Member,
+            [
+                "id",
+                "name",
+                "gender",
+                "ethnicity",
+                "birth_date",
+                "id_number",
+                "phone",
+                "education",
+                "work_unit",
+                "category",
+                "admitted_on",
+                "full_member_on",
+                "status",
+                "leading_cadre",
+                "org",
+                "party_group",
+                "user",
+                "name_initials",
+                "id_reversed",
+                "created_at",
+                "updated_at",
+            ],
+        )
+        history = Writer(
+            MemberOrgHistory, ["id", "member", "org", "started_on", "ended_on", "reason"]
+        )
         member_id = self.ids[Member]
         history_id = self.ids[MemberOrgHistory]
         rows: list[tuple] = []
@@ -400,13 +573,41 @@ class Command(BaseCommand):
                 group = groups[j * n_groups // size] if n_groups else None
                 mid = member_id
                 member_id += 1
-                rows.append((
-                    mid, name, "male" if seq % 2 else "female", ETHNICITIES[randrange(len(ETHNICITIES))], birth,
-                    number, f"1{'3589'[randrange(4)]}{randrange(1_000_000_000):09d}", EDUCATION[randrange(100)],
-                    units[randrange(len(units))], category, admitted, full_on, status, rand() < 0.03, org.id,
-                    group.id if group else None, None, keys, number[::-1], now, now,
-                ))
-                hist.append((history_id, mid, org.id, fromordinal(max(admitted_ord, established)), None, "登记"))
+                rows.append(
+                    (
+                        mid,
+                        name,
+                        "male" if seq % 2 else "female",
+                        ETHNICITIES[randrange(len(ETHNICITIES))],
+                        birth,
+                        number,
+                        f"1{'3589'[randrange(4)]}{randrange(1_000_000_000):09d}",
+                        EDUCATION[randrange(100)],
+                        units[randrange(len(units))],
+                        category,
+                        admitted,
+                        full_on,
+                        status,
+                        rand() < 0.03,
+                        org.id,
+                        group.id if group else None,
+                        None,
+                        keys,
+                        number[::-1],
+                        now,
+                        now,
+                    )
+                )
+                hist.append(
+                    (
+                        history_id,
+                        mid,
+                        org.id,
+                        fromordinal(max(admitted_ord, established)),
+                        None,
+                        "登记",
+                    )
+                )
                 history_id += 1
                 if status in ON_ROSTER:
                     org.member_count += 1
@@ -462,12 +663,20 @@ class Command(BaseCommand):
             started = max(started, org.established_on)
             if org.kind == OrgKind.PARTY_GROUP:
                 expires = add_months(started, 12 * years)
-                plan = list(zip(org.eligible[1:2] or org.eligible[:1], [Post.GROUP_LEADER], strict=False))
+                plan = list(
+                    zip(org.eligible[1:2] or org.eligible[:1], [Post.GROUP_LEADER], strict=False)
+                )
             else:
-                expires = default_term_end(self.profile, org.kind, started) or add_months(started, 12 * years)
+                expires = default_term_end(self.profile, org.kind, started) or add_months(
+                    started, 12 * years
+                )
                 if org.size:
                     if org.full_member_count >= BRANCH_COMMITTEE_MIN_FULL:
-                        wanted = BRANCH_POSTS_BIG if org.size >= BIG_BRANCH else BRANCH_POSTS[: rng.choice((3, 4))]
+                        wanted = (
+                            BRANCH_POSTS_BIG
+                            if org.size >= BIG_BRANCH
+                            else BRANCH_POSTS[: rng.choice((3, 4))]
+                        )
                     else:
                         wanted = [Post.SECRETARY]
                     holders = org.eligible[: len(wanted)]
@@ -486,13 +695,42 @@ class Command(BaseCommand):
         return len(term_rows), len(post_rows)
 
     def write_orgs(self, orgs: list[Org]) -> None:
-        writer = Writer(Organization, ["id", "path", "depth", "numchild", "code", "name", "kind", "established_on",
-                                       "dissolved_on", "rule_profile", "member_count", "full_member_count"])
-        writer.write([
-            (o.id, o.path, o.depth, len(o.children), o.code, o.name, o.kind,
-             o.established_on, None, "", o.member_count, o.full_member_count)
-            for o in orgs
-        ])
+        writer = Writer(
+            Organization,
+            [
+                "id",
+                "path",
+                "depth",
+                "numchild",
+                "code",
+                "name",
+                "kind",
+                "established_on",
+                "dissolved_on",
+                "rule_profile",
+                "member_count",
+                "full_member_count",
+            ],
+        )
+        writer.write(
+            [
+                (
+                    o.id,
+                    o.path,
+                    o.depth,
+                    len(o.children),
+                    o.code,
+                    o.name,
+                    o.kind,
+                    o.established_on,
+                    None,
+                    "",
+                    o.member_count,
+                    o.full_member_count,
+                )
+                for o in orgs
+            ]
+        )
 
     def finish(self) -> None:
         """Move the id sequences past the rows we inserted with explicit ids."""
@@ -501,8 +739,10 @@ class Command(BaseCommand):
         with connection.cursor() as cur:
             for model in (Organization, Member, MemberOrgHistory, Term, PostHolding):
                 table = model._meta.db_table
-                cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                            f"(SELECT COALESCE(MAX(id), 1) FROM {table}))")
+                cur.execute(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                    f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"
+                )
 
     def root_model(self, root: Org) -> Organization:
         if not hasattr(self, "_root_model"):
@@ -512,7 +752,9 @@ class Command(BaseCommand):
     def analyze(self) -> None:
         """Fresh planner statistics; on PostgreSQL also the visibility map, so that counts can
         use index-only scans. (VACUUM cannot run inside a transaction, e.g. in tests.)"""
-        tables = [m._meta.db_table for m in (Organization, Member, MemberOrgHistory, Term, PostHolding)]
+        tables = [
+            m._meta.db_table for m in (Organization, Member, MemberOrgHistory, Term, PostHolding)
+        ]
         with connection.cursor() as cur:
             if connection.vendor == "postgresql":
                 verb = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
