@@ -124,6 +124,12 @@ def scenarios(
         ),
         (f"roster root p{PAGE} (superuser)", roster(root, ""), admin, target),
         (
+            f"roster root full active p{PAGE} (superuser)",
+            reverse("roster", args=[root.code]) + f"?category=full&status=active&page={PAGE}",
+            admin,
+            target,
+        ),
+        (
             f"roster county q={q_county} full active p{PAGE} (county manager)",
             roster(county, q_county),
             manager,
@@ -131,13 +137,13 @@ def scenarios(
         ),
         (f"roster county p{PAGE} (county manager)", roster(county, ""), manager, target),
         (
-            "roster root name contains 张伟 (superuser)",
+            "roster root name contains, 2 chars (superuser)",
             reverse("roster", args=[root.code]) + "?q=张伟",
             admin,
             target,
         ),
         (
-            f"roster root name contains {three} (superuser)",
+            "roster root name contains, 3 chars (superuser)",
             reverse("roster", args=[root.code]) + f"?q={three}",
             admin,
             target,
