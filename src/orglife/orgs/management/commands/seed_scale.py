@@ -354,7 +354,7 @@ class Command(BaseCommand):
                     "today": [None, self.today.isoformat()],
                 },
             )
-        self.stdout.write("更新统计信息（VACUUM ANALYZE）…")
+        self.stdout.write("更新统计信息…")
         self.analyze()
         elapsed = time.monotonic() - started
         self.stdout.write(
