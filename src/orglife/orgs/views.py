@@ -70,7 +70,10 @@ def roster(request, code):
         status=request.GET.get("status", "") if request.GET.get("status") in [*Status.values, "all"] else "",
         branch=request.GET.get("branch", "").strip()[:32],
     )
-    page = Paginator(queries.roster(request.user, org, f), settings.ORGLIFE_PAGE_SIZE).get_page(request.GET.get("page"))
+    base = queries.roster_base(org, f)
+    paginator = queries.RosterPaginator(queries.roster(request.user, base, f), settings.ORGLIFE_PAGE_SIZE,
+                                        known_count=queries.roster_count(base, f))
+    page = paginator.get_page(request.GET.get("page"))
     rows = [(m, scope.sees_personal_data(request.user, m)) for m in page.object_list]
     query = request.GET.copy()
     query.pop("page", None)

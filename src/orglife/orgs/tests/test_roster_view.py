@@ -119,3 +119,28 @@ def test_viewers_cannot_probe_hidden_id_digits(client, demo, django_user_model):
     assert names(client.get(url("ZB1"), {"q": wrong})) == ["王五"]
     client.force_login(demo.secretary)
     assert names(client.get(url("ZB1"), {"q": wrong})) == []
+
+
+@pytest.mark.parametrize("params", [{}, {"category": "full"}, {"category": "probationary"}, {"branch": "XZ1"},
+                                    {"branch": "ZB2", "category": "probationary"}])
+def test_the_cached_count_equals_the_real_count(client, demo, params):
+    from orglife.orgs import queries
+    bulk_members(demo.zb2, 23)
+    client.force_login(demo.officer)
+    r = client.get(url("ZZ"), params)
+    f = queries.RosterFilter(category=params.get("category", ""), branch=params.get("branch", ""))
+    base = queries.roster_base(demo.zz, f)
+    assert queries.roster_count(base, f) is not None
+    assert r.context["page"].paginator.count == queries.roster(demo.officer, base, f).count()
+
+
+def test_pages_keep_the_roster_order(client, demo):
+    bulk_members(demo.zb2, 45)
+    client.force_login(demo.officer)
+    seen = []
+    for page in (1, 2, 3):
+        seen += [m.pk for m, _ in client.get(url("ZZ"), {"page": page}).context["rows"]]
+    from orglife.orgs.models import Member
+    expected = list(Member.objects.filter(org__path__startswith=demo.zz.path).order_by("org_id", "id")
+                    .values_list("id", flat=True))
+    assert seen == expected
