@@ -8,6 +8,7 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("login/", core_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/", core_views.PasswordChangeView.as_view(), name="password_change"),
     path("", include("orglife.orgs.urls")),
     path("api/v1/", api.urls),
 ]

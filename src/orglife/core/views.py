@@ -1,6 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib import messages
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.urls import reverse_lazy
 from django.shortcuts import redirect, render
 
 from .scope import grants
@@ -32,3 +34,15 @@ def home(request):
     if hasattr(request.user, "member"):
         return redirect("me")
     return render(request, "core/no_access.html", status=403)
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Change one's own password; Django's validators apply (settings.AUTH_PASSWORD_VALIDATORS)."""
+
+    template_name = "core/password_change.html"
+    form_class = PasswordChangeForm
+    success_url = reverse_lazy("me")
+
+    def form_valid(self, form):
+        messages.success(self.request, "密码已修改。")
+        return super().form_valid(form)
