@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "axes",
     "orglife.core",
     "orglife.orgs",
+    "orglife.meetings",
     "orglife.api",
 ]
 

@@ -10,5 +10,6 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", core_views.PasswordChangeView.as_view(), name="password_change"),
     path("", include("orglife.orgs.urls")),
+    path("", include("orglife.meetings.urls")),
     path("api/v1/", api.urls),
 ]

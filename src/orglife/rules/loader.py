@@ -19,7 +19,9 @@ import yaml
 RULES_DIR = Path(__file__).resolve().parent
 PROFILES_DIR = RULES_DIR / "profiles"
 CONFIDENCE = {"V", "S", "L", "U"}
-TIGHTEN = {"up", "down", "none", "any"}
+TIGHTEN = {"up", "down", "none", "any", "cadence", "superset"}
+# Length of each cadence period in months: a profile may only shorten the period or raise the count.
+PERIOD_MONTHS = {"month": 1, "quarter": 3, "half": 6, "year": 12}
 DEFAULT_PROFILE = "national"
 
 
@@ -97,6 +99,12 @@ def _parse_rule(raw: dict, where: str) -> Rule:
     )
 
 
+def _cadence_relaxed(old: dict, new: dict) -> bool:
+    """A cadence is relaxed when its period gets longer or its rate (count per month) drops."""
+    old_months, new_months = PERIOD_MONTHS[old["every"]], PERIOD_MONTHS[new["every"]]
+    return new_months > old_months or new["min"] / new_months < old["min"] / old_months
+
+
 def _check_override(rule: Rule, new: Any) -> None:
     """Refuse an override that relaxes a V rule."""
     if rule.conf != "V" or rule.tighten == "any" or new == rule.value:
@@ -104,6 +112,8 @@ def _check_override(rule: Rule, new: Any) -> None:
     try:
         relaxed = (
             rule.tighten == "none"
+            or (rule.tighten == "cadence" and _cadence_relaxed(rule.value, new))
+            or (rule.tighten == "superset" and not set(rule.value) <= set(new))
             or (rule.tighten == "up" and new < rule.value)
             or (rule.tighten == "down" and new > rule.value)
         )
@@ -135,8 +145,14 @@ def apply_profile(base: Profile, data: dict, where: str) -> Profile:
     for rule_id, new in (data.get("overrides") or {}).items():
         if rule_id not in rules:
             raise RuleError(f"{where}: 未知规则 {rule_id}")
-        _check_override(rules[rule_id], new)
         old = rules[rule_id]
+        if isinstance(old.value, dict) and isinstance(new, dict):
+            new = {**old.value, **new}  # a profile names only the keys it changes
+        if old.tighten == "cadence" and (
+            not isinstance(new, dict) or new.get("every") not in PERIOD_MONTHS or not isinstance(new.get("min"), int)
+        ):
+            raise RuleError(f"{where}: 规则 {rule_id} 的周期设置无效：{new!r}")
+        _check_override(old, new)
         rules[rule_id] = Rule(**{**old.__dict__, "value": new})
     options = {**base.options, **(data.get("options") or {})}
     return Profile(name=data["profile"], label=data.get("label", data["profile"]), rules=rules, options=options)

@@ -1,0 +1,5 @@
+"""Organizational-life pages, one URL module per area (plans, records, compliance, talks)."""
+
+from . import compliance_urls, plan_urls, record_urls, talk_urls
+
+urlpatterns = plan_urls.urlpatterns + record_urls.urlpatterns + compliance_urls.urlpatterns + talk_urls.urlpatterns

@@ -1,0 +1,165 @@
+"""The compliance core: which meetings does an organization owe in a year, which held meetings
+count, and the verdict for each kind × period. Pure functions over rule data and records.
+
+A held meeting counts for every kind it was recorded as (a 主题党日 that is also the quarterly
+assembly counts once for each), by the date it was held, never the date it was entered.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from .loader import Profile
+from .periods import Period, periods_of_year
+
+KIND_LABELS = {
+    "assembly": "支部党员大会",
+    "committee_meeting": "支部委员会会议",
+    "group_meeting": "党小组会",
+    "party_lecture": "党课",
+    "theme_day": "主题党日",
+    "org_life_meeting": "组织生活会",
+    "democratic_life_meeting": "民主生活会",
+}
+EVERY_LABELS = {"month": "每月", "quarter": "每季度", "half": "每半年", "year": "每年"}
+STATUS_LABELS = {
+    "met": "已完成",
+    "missed": "未完成",
+    "due": "进行中",
+    "upcoming": "未开始",
+    "exempt": "已批准免于召开",
+    "not_applicable": "不适用",
+}
+
+
+@dataclass(frozen=True)
+class OrgFacts:
+    """What the engine needs to know about an organization."""
+
+    id: int
+    kind: str
+    established_on: dt.date | None = None
+    dissolved_on: dt.date | None = None
+    has_committee: bool = False
+
+
+@dataclass(frozen=True)
+class HeldMeeting:
+    id: int
+    held_on: dt.date
+    kinds: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Requirement:
+    kind: str
+    rule_id: str
+    every: str
+    min: int
+    conf: str
+    preferred_quarter: int | None = None
+    needs_committee: bool = False
+
+
+@dataclass
+class Verdict:
+    org_id: int
+    kind: str
+    period: str
+    required: int
+    held: int
+    status: str
+    rule: str
+    explanation: str
+    meetings: list[int] = field(default_factory=list)
+
+
+def requirements(profile: Profile, org_kind: str, on: dt.date) -> list[Requirement]:
+    """The meeting kinds an organization of this kind owes under the profile in force on a day."""
+    out = []
+    for kind in KIND_LABELS:
+        rule_id = f"meeting.{kind}"
+        if rule_id not in profile.rules:
+            continue
+        rule = profile.rule(rule_id)
+        if not rule.in_force(on) or (rule.applies_to and org_kind not in rule.applies_to):
+            continue
+        value = rule.value
+        out.append(Requirement(kind, rule_id, value["every"], int(value["min"]), rule.conf,
+                               value.get("preferred_quarter"), bool(value.get("needs_committee"))))
+    return out
+
+
+def _not_applicable_reason(org: OrgFacts, req: Requirement, period: Period) -> str | None:
+    if req.needs_committee and not org.has_committee:
+        return "本支部未设支部委员会，不召开支委会。"
+    if org.established_on and period.end < org.established_on:
+        return f"本组织于{org.established_on:%Y年%-m月%-d日}成立，此前不作要求。"
+    if org.dissolved_on and period.start > org.dissolved_on:
+        return f"本组织已于{org.dissolved_on:%Y年%-m月%-d日}撤销。"
+    return None
+
+
+def judge(
+    org: OrgFacts,
+    reqs: Iterable[Requirement],
+    meetings: Iterable[HeldMeeting],
+    year: int,
+    on: dt.date,
+    exemptions: Iterable[tuple[str, str]] = (),
+) -> list[Verdict]:
+    """Verdicts for one organization and year, judged as of the day `on`.
+
+    exemptions: (kind, period label) pairs with an approved exemption.
+    """
+    meetings = sorted(meetings, key=lambda m: (m.held_on, m.id))
+    exempt = set(exemptions)
+    out = []
+    for req in reqs:
+        label = KIND_LABELS[req.kind]
+        for period in periods_of_year(year, req.every):
+            counted = [m.id for m in meetings if req.kind in m.kinds and m.held_on in period]
+            held = len(counted)
+            base = dict(org_id=org.id, kind=req.kind, period=period.label, required=req.min, held=held,
+                        rule=req.rule_id, meetings=counted)
+            reason = _not_applicable_reason(org, req, period)
+            if reason:
+                out.append(Verdict(**base, status="not_applicable", explanation=reason))
+                continue
+            if (req.kind, period.label) in exempt:
+                out.append(Verdict(**base, status="exempt", explanation=f"{period.label}的{label}已批准免于召开。"))
+                continue
+            rule_text = f"按规定{EVERY_LABELS[req.every]}至少召开{req.min}次{label}"
+            if held >= req.min:
+                status = "met"
+                text = f"{rule_text}，{period.label}已召开{held}次。"
+                if req.preferred_quarter and not any(
+                    (d.held_on.month - 1) // 3 + 1 == req.preferred_quarter for d in meetings if d.id in counted
+                ):
+                    text += f"（一般应安排在第{req.preferred_quarter}季度）"
+            elif period.end < on:
+                status = "missed"
+                text = f"{rule_text}，{period.label}已结束，仅召开{held}次。"
+            elif period.start <= on:
+                status = "due"
+                text = f"{rule_text}，{period.label}截至{on:%-m月%-d日}已召开{held}次，尚需{req.min - held}次。"
+            else:
+                status = "upcoming"
+                text = f"{rule_text}，{period.label}尚未开始。"
+            out.append(Verdict(**base, status=status, explanation=text))
+    return out
+
+
+def quorum_met(*, present_entitled: int, entitled_due: int, ratio: float = 0.5, strict: bool = True) -> bool:
+    """RULES §1.2: voting members present must be more than half of those entitled (strict >)."""
+    if entitled_due <= 0:
+        return False
+    return present_entitled > entitled_due * ratio if strict else present_entitled >= entitled_due * ratio
+
+
+def resolution_passed(*, yes: int, entitled_due: int) -> bool:
+    """RULES §1.2: yes votes must exceed half of the voting-entitled due to attend (应到会),
+    not of those present."""
+    return entitled_due > 0 and yes * 2 > entitled_due
