@@ -1,9 +1,9 @@
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib import messages
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
-from django.urls import reverse_lazy
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 
 from .scope import grants
 
