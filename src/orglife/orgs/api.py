@@ -106,7 +106,7 @@ class MemberOut(Schema):
     gender: str = Field(..., description="性别代码：male / female")
     gender_label: str = Field(..., description="性别（中文）")
     ethnicity: str = Field(..., description="民族")
-    birth_date: dt.date = Field(..., description="出生日期")
+    birth_date: dt.date | None = Field(None, description="出生日期；无权查看个人信息时为 null（脱敏的号码位正是出生日期）")
     id_number: str = Field(..., description="公民身份号码；无权查看个人信息时为脱敏号码")
     phone: str = Field(..., description="手机号码；无权查看个人信息时为脱敏号码")
     personal_data_masked: bool = Field(..., description="身份号码和手机号码是否已脱敏")
@@ -209,7 +209,7 @@ def _member_out(user, m: Member) -> dict:
         "gender": m.gender,
         "gender_label": m.get_gender_display(),
         "ethnicity": m.ethnicity,
-        "birth_date": m.birth_date,
+        "birth_date": m.birth_date if full else None,  # the masked ID digits are the birth date
         "id_number": m.id_number if full else m.masked_id,
         "phone": m.phone if full else m.masked_phone,
         "personal_data_masked": not full,

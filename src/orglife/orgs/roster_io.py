@@ -327,6 +327,7 @@ def member_row(member: Member, *, full: bool = True) -> dict[str, Any]:
     if not full:
         row["id_number"] = member.masked_id
         row["phone"] = member.masked_phone
+        row["birth_date"] = None  # the masked ID digits are the birth date
     return row
 
 
@@ -673,7 +674,7 @@ def error_report_xlsx(roster_import: RosterImport) -> bytes:
 def export_xlsx(org: Organization, actor) -> bytes:
     """Members of org's subtree on the roster, in the template's columns.
 
-    Full ID and phone numbers only for members the actor manages; others are masked, which also
+    Full ID numbers, birth dates and phone numbers only for members the actor manages; others are masked, which also
     makes their rows fail a re-import (a masked ID cannot pass the checksum).
     """
     workbook = openpyxl.Workbook(write_only=True)
@@ -695,7 +696,7 @@ def export_xlsx(org: Organization, actor) -> bytes:
         masked += not full
     if masked:
         note = workbook.create_sheet("说明")
-        note.append(["本表部分党员的公民身份号码和手机号码已隐去，仅供查看，不能用于导入。"])
+        note.append(["本表部分党员的公民身份号码、出生日期和手机号码已隐去，仅供查看，不能用于导入。"])
     audit.record(
         actor=actor,
         action="roster.export",

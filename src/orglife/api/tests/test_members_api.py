@@ -136,6 +136,8 @@ def test_a_viewer_gets_masked_personal_data(demo, viewer):
     detail = api.get(f"/members/{demo.m2.pk}").json()
     assert detail["id_number"] == demo.m2.masked_id
     assert detail["phone"] == demo.m2.masked_phone
+    # The 8 masked digits are the birth date: giving it would give the whole number back.
+    assert item["birth_date"] is None and detail["birth_date"] is None
 
 
 def test_a_manager_gets_full_personal_data(demo):

@@ -25,6 +25,13 @@ def test_it_masks_personal_data_for_viewers(client, demo, django_user_model):
     body = client.get(url(demo.m1)).content.decode()
     assert demo.m1.id_number not in body and demo.m1.masked_id in body
     assert "138****5678" in body and "编辑" not in body
+    # The masked digits are the birth date (YYYYMMDD): showing it would unmask the number.
+    assert "1990年5月17日" not in body and "岁" in body
+
+
+def test_it_shows_the_birth_date_to_managers(client, demo):
+    client.force_login(demo.officer)
+    assert "1990年5月17日" in client.get(url(demo.m1)).content.decode()
 
 
 def test_the_member_sees_their_own_record_in_full(client, demo):

@@ -612,6 +612,7 @@ def test_export_masks_personal_data_for_viewers_and_cannot_be_reimported(demo):
     row = next(r for r in table[1:] if r[0] == "王五")
     assert row[FIELDS.index("id_number")] == demo.m2.masked_id != demo.m2.id_number
     assert row[FIELDS.index("phone")] == "138****5678"
+    assert row[FIELDS.index("birth_date")] is None  # the masked digits are the birth date
     assert "不能用于导入" in read_table(data, "说明")[0][0]
 
     record = run(io.BytesIO(data), demo.zb1, actor=demo.secretary)
