@@ -63,6 +63,13 @@ def can_administer(user, org) -> bool:
     return role_on(user, org) >= RANK[ADMIN]
 
 
+def covers_subtree(user, org) -> bool:
+    """Whether the user may see org's whole subtree (a recursive grant at or above it)."""
+    if user.is_authenticated and user.is_superuser:
+        return True
+    return any(g.recursive and org.path.startswith(g.path) for g in grants(user))
+
+
 def org_q(user, min_role: str = Role.VIEWER, prefix: str = "") -> Q | None:
     """A Q over Organization (or over a relation, with prefix 'org__') for the user's scope.
 

@@ -143,6 +143,9 @@ def roster(user, base: Organization, f: RosterFilter) -> QuerySet:
         qs = Member.objects.filter(party_group=base)
     else:
         qs = Member.objects.filter(org_id__in=subtree_ids(base))
+        if not scope.covers_subtree(user, base):
+            # A non-recursive grant covers its organization, not the branches below it.
+            qs = qs.filter(scope.org_q(user, prefix="org__"))
     if f.status == "all":
         pass
     elif f.status:
@@ -170,10 +173,13 @@ def roster(user, base: Organization, f: RosterFilter) -> QuerySet:
     return qs.order_by("org_id", "id")
 
 
-def roster_count(base: Organization, f: RosterFilter) -> int | None:
+def roster_count(base: Organization, f: RosterFilter, user=None) -> int | None:
     """The roster's size from the cached per-organization counts, when only the subtree and the
-    category are filtered (the common case, and the costliest to COUNT at scale); else None."""
+    category are filtered (the common case, and the costliest to COUNT at scale); else None.
+    Given the viewer, also None when their scope covers only part of the subtree."""
     if f.q or f.status:
+        return None
+    if user is not None and base.kind != OrgKind.PARTY_GROUP and not scope.covers_subtree(user, base):
         return None
     if base.kind == OrgKind.PARTY_GROUP:
         total, full = base.member_count, base.full_member_count

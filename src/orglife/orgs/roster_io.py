@@ -31,7 +31,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from orglife.core import audit
 from orglife.core.models import AuditEvent
-from orglife.core.scope import can_manage
+from orglife.core.scope import can_manage, covers_subtree, org_q
 from orglife.core.text import normalize, squeeze
 
 from . import idcard, search, services
@@ -686,6 +686,8 @@ def export_xlsx(org: Organization, actor) -> bytes:
         .select_related("org", "party_group")
         .order_by("org__path", "name_initials", "id")
     )
+    if not covers_subtree(actor, org):  # a non-recursive grant covers org, not what lies below it
+        members = members.filter(org_q(actor, prefix="org__"))
     manages: dict[int, bool] = {}
     count = masked = 0
     for member in members.iterator(chunk_size=2000):

@@ -72,7 +72,7 @@ def roster(request, code):
     )
     base = queries.roster_base(org, f)
     paginator = queries.RosterPaginator(queries.roster(request.user, base, f), settings.ORGLIFE_PAGE_SIZE,
-                                        known_count=queries.roster_count(base, f))
+                                        known_count=queries.roster_count(base, f, request.user))
     page = paginator.get_page(request.GET.get("page"))
     rows = [(m, scope.sees_personal_data(request.user, m)) for m in page.object_list]
     query = request.GET.copy()

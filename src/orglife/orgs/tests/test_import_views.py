@@ -352,3 +352,12 @@ def test_export_is_forbidden_outside_scope(client, demo, persona, code):
 def test_export_rejects_post(client, demo):
     client.force_login(demo.secretary)
     assert client.post(export_url()).status_code == 405
+
+
+def test_export_with_a_non_recursive_grant_leaves_out_the_subtree(client, demo):
+    services.grant_role(actor=None, user=demo.outsider, org=demo.dw, role=Role.VIEWER, recursive=False)
+    client.force_login(demo.outsider)
+    response = client.get(export_url("DW"))
+
+    assert response.status_code == 200
+    assert read_table(response.content)[1:] == []  # DW itself has no members; ZB1–ZB3 are not covered

@@ -144,3 +144,16 @@ def test_pages_keep_the_roster_order(client, demo):
     expected = list(Member.objects.filter(org__path__startswith=demo.zz.path).order_by("org_id", "id")
                     .values_list("id", flat=True))
     assert seen == expected
+
+
+def test_a_non_recursive_grant_lists_only_its_own_organization(client, demo, django_user_model):
+    """Grants on DW (not below) and on ZB1: the DW roster shows ZB1's members, not ZB3's."""
+    from orglife.orgs import services
+    viewer = django_user_model.objects.create_user("viewer")
+    services.grant_role(actor=None, user=viewer, org=demo.dw, role="viewer", recursive=False)
+    services.grant_role(actor=None, user=viewer, org=demo.zb1, role="viewer", recursive=False)
+    client.force_login(viewer)
+    r = client.get(url("DW"))
+    assert sorted(names(r)) == ["李四", "王五"]
+    assert r.context["page"].paginator.count == 2
+    assert names(client.get(url("DW"), {"branch": "ZB3"})) == []
