@@ -125,6 +125,12 @@ def org_move(*, actor, org: Organization, new_parent: Organization) -> Organizat
     if new_parent.path.startswith(org.path):
         raise ServiceError({"parent": "不能把组织移动到其自身或其下级组织之下"})
     old_parent = org.get_parent()
+    if org.kind == OrgKind.PARTY_GROUP and (old_parent is None or new_parent.pk != old_parent.pk):
+        # Group members belong to the group's branch (Member.org): under another branch the
+        # group would hold members of a branch it is no longer part of.
+        grouped = Member.objects.filter(party_group=org).count()
+        if grouped:
+            raise ServiceError({"parent": f"该党小组还有 {grouped} 名组员，不能调整到其他党支部：请先将组员调出该党小组"})
     with transaction.atomic():
         org.move(new_parent, pos="last-child")
         org.refresh_from_db()

@@ -347,6 +347,23 @@ def test_org_move_keeps_members_and_updates_paths(demo):
     assert set(visible_orgs(officer).values_list("code", flat=True)) == {"ZZ", "ZB2"}
 
 
+def test_org_move_refuses_moving_a_party_group_with_members_to_another_branch(demo):
+    # Its members' branch (Member.org) would no longer hold their group: edits to them would fail
+    # and the other branch's roster of the group would list them.
+    xz1_path = demo.xz1.path
+    with pytest.raises(ServiceError) as exc:
+        services.org_move(actor=demo.admin, org=fresh(demo.xz1), new_parent=fresh(demo.zb2))
+    assert exc.value.errors == {"parent": "该党小组还有 1 名组员，不能调整到其他党支部：请先将组员调出该党小组"}
+    assert fresh(demo.xz1).path == xz1_path
+    assert not events("org.move").exists()
+
+
+def test_org_move_moves_an_empty_party_group(demo):
+    services.member_update(actor=None, member=fresh(demo.m1), data={"party_group": ""}, today=TODAY)
+    services.org_move(actor=demo.admin, org=fresh(demo.xz1), new_parent=fresh(demo.zb2))
+    assert fresh(demo.xz1).get_parent().pk == demo.zb2.pk
+
+
 @pytest.mark.parametrize("target", ["zz", "zb1", "xz1"])
 def test_org_move_refuses_moving_under_itself_or_a_descendant(demo, target):
     zz_path = demo.zz.path
