@@ -8,8 +8,9 @@ assembly counts once for each), by the date it was held, never the date it was e
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 from .loader import Profile
 from .periods import Period, periods_of_year
@@ -32,6 +33,8 @@ STATUS_LABELS = {
     "exempt": "已批准免于召开",
     "not_applicable": "不适用",
 }
+# A month's colour on the heat map is the worst status of the kinds whose period covers it.
+STATUS_SEVERITY = {"missed": 5, "due": 4, "upcoming": 3, "met": 2, "exempt": 1, "not_applicable": 0}
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,9 @@ class Requirement:
     conf: str
     preferred_quarter: int | None = None
     needs_committee: bool = False
+    # The rule's own dates: a period wholly outside them owes nothing under this rule.
+    effective_from: dt.date | None = None
+    effective_to: dt.date | None = None
 
 
 @dataclass
@@ -88,7 +94,8 @@ def requirements(profile: Profile, org_kind: str, on: dt.date) -> list[Requireme
             continue
         value = rule.value
         out.append(Requirement(kind, rule_id, value["every"], int(value["min"]), rule.conf,
-                               value.get("preferred_quarter"), bool(value.get("needs_committee"))))
+                               value.get("preferred_quarter"), bool(value.get("needs_committee")),
+                               rule.effective_from, rule.effective_to))
     return out
 
 
@@ -99,6 +106,10 @@ def _not_applicable_reason(org: OrgFacts, req: Requirement, period: Period) -> s
         return f"本组织于{org.established_on:%Y年%-m月%-d日}成立，此前不作要求。"
     if org.dissolved_on and period.start > org.dissolved_on:
         return f"本组织已于{org.dissolved_on:%Y年%-m月%-d日}撤销。"
+    if req.effective_from and period.end < req.effective_from:
+        return f"该规定自{req.effective_from:%Y年%-m月%-d日}起施行，此前不作要求。"
+    if req.effective_to and period.start > req.effective_to:
+        return f"该规定已于{req.effective_to:%Y年%-m月%-d日}停止执行。"
     return None
 
 
@@ -114,14 +125,39 @@ def judge(
 
     exemptions: (kind, period label) pairs with an approved exemption.
     """
-    meetings = sorted(meetings, key=lambda m: (m.held_on, m.id))
+    counts: dict[tuple[str, int], int] = {}
+    ids: dict[tuple[str, int], list[int]] = {}
+    for m in sorted(meetings, key=lambda m: (m.held_on, m.id)):
+        if m.held_on is None or m.held_on.year != year:
+            continue
+        for kind in m.kinds:
+            key = (kind, m.held_on.month)
+            counts[key] = counts.get(key, 0) + 1
+            ids.setdefault(key, []).append(m.id)
+    return judge_counts(org, reqs, counts, year, on, exemptions, ids)
+
+
+def judge_counts(
+    org: OrgFacts,
+    reqs: Iterable[Requirement],
+    counts: Mapping[tuple[str, int], int],
+    year: int,
+    on: dt.date,
+    exemptions: Iterable[tuple[str, str]] = (),
+    ids: Mapping[tuple[str, int], list[int]] | None = None,
+) -> list[Verdict]:
+    """judge() over counted meetings per (kind, month of `year`) rather than the meetings
+    themselves: the shape a SQL aggregate gives. ids, when given, are the meeting ids per
+    (kind, month) in date order; without them each verdict's meetings list is empty."""
     exempt = set(exemptions)
     out = []
     for req in reqs:
         label = KIND_LABELS[req.kind]
         for period in periods_of_year(year, req.every):
-            counted = [m.id for m in meetings if req.kind in m.kinds and m.held_on in period]
-            held = len(counted)
+            months = range(period.start.month, period.end.month + 1)
+            per_month = [counts.get((req.kind, month), 0) for month in months]
+            held = sum(per_month)
+            counted = [i for month in months for i in ids.get((req.kind, month), ())] if ids else []
             base = dict(org_id=org.id, kind=req.kind, period=period.label, required=req.min, held=held,
                         rule=req.rule_id, meetings=counted)
             reason = _not_applicable_reason(org, req, period)
@@ -136,7 +172,7 @@ def judge(
                 status = "met"
                 text = f"{rule_text}，{period.label}已召开{held}次。"
                 if req.preferred_quarter and not any(
-                    (d.held_on.month - 1) // 3 + 1 == req.preferred_quarter for d in meetings if d.id in counted
+                    n and (month - 1) // 3 + 1 == req.preferred_quarter for month, n in zip(months, per_month, strict=True)
                 ):
                     text += f"（一般应安排在第{req.preferred_quarter}季度）"
             elif period.end < on:
@@ -152,11 +188,50 @@ def judge(
     return out
 
 
-def quorum_met(*, present_entitled: int, entitled_due: int, ratio: float = 0.5, strict: bool = True) -> bool:
-    """RULES §1.2: voting members present must be more than half of those entitled (strict >)."""
+def period_months(label: str) -> range:
+    """The months (1–12) a period label covers: '2026-03' → 3..3, '2026-Q2' → 4..6, '2026' → 1..12."""
+    rest = label[5:]
+    if not rest:
+        return range(1, 13)
+    if rest[0] == "Q":
+        q = int(rest[1:])
+        return range(3 * q - 2, 3 * q + 1)
+    if rest[0] == "H":
+        h = int(rest[1:])
+        return range(6 * h - 5, 6 * h + 1)
+    return range(int(rest), int(rest) + 1)
+
+
+def month_statuses(verdicts: Iterable[Verdict], kind: str | None = None) -> list[str | None]:
+    """For months 1–12, the worst status (STATUS_SEVERITY) among the verdicts whose period covers
+    the month, of one kind or of all; None where nothing is owed."""
+    out: list[str | None] = [None] * 12
+    for v in verdicts:
+        if kind and v.kind != kind:
+            continue
+        rank = STATUS_SEVERITY[v.status]
+        for month in period_months(v.period):
+            current = out[month - 1]
+            if current is None or STATUS_SEVERITY[current] < rank:
+                out[month - 1] = v.status
+    return out
+
+
+def _as_fraction(ratio: float | Fraction | str) -> Fraction:
+    """Rule data writes ratios as decimals (0.5, 0.6667 for two thirds): read them as the simple
+    fraction they stand for, so that exactly 2 of 3 is "not less than two thirds"."""
+    return Fraction(str(ratio)).limit_denominator(100)
+
+
+def quorum_met(*, present_entitled: int, entitled_due: int, ratio: float | Fraction | str = 0.5,
+               strict: bool = True) -> bool:
+    """RULES §1.2: voting members present must be more than half of those entitled (strict >).
+    Compared in whole numbers: present × denominator against due × numerator."""
     if entitled_due <= 0:
         return False
-    return present_entitled > entitled_due * ratio if strict else present_entitled >= entitled_due * ratio
+    share = _as_fraction(ratio)
+    left, right = present_entitled * share.denominator, entitled_due * share.numerator
+    return left > right if strict else left >= right
 
 
 def resolution_passed(*, yes: int, entitled_due: int) -> bool:
