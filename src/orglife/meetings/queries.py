@@ -1,0 +1,323 @@
+"""Compliance reads for a subtree: the SQL path of the compliance engine.
+
+One call reads, whatever the subtree's size, a fixed number of queries:
+1. the organizations (the visible subtree, or one page of it);
+2. the rule profiles set anywhere in the subtree or above it (inheritance is resolved in memory);
+3. one aggregate over MeetingKind (counted, held in the year) grouped by organization, kind and
+   month, folded into one text per organization on PostgreSQL;
+4. the approved exemptions of the year;
+5. which branches have a 支部委员会 (≥ 3 office holders in a current term, as orgs.queries);
+and the pure core (orglife.rules.compliance.judge_counts) judges each organization. Organizations
+with the same facts and the same monthly counts share one judgement (a tree of 44,000 branches
+has a few hundred distinct ones), so a whole province is judged in about a second. Meeting ids are
+read only for one organization's drill-down (compliance_rows with subtree=False, cell_meetings).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+from functools import cached_property
+
+from django.core.paginator import Page, Paginator
+from django.db import connection
+from django.db.models import Count, Q, QuerySet
+
+from orglife.core import scope
+from orglife.orgs.models import Organization, PostHolding
+from orglife.rules import compliance as core
+from orglife.rules.loader import DEFAULT_PROFILE, get_profile, load_all
+
+from .models import Exemption, MeetingKind
+
+ORG_FIELDS = ("id", "code", "name", "path", "depth", "kind", "established_on", "dissolved_on", "rule_profile")
+HEATMAP_PAGE = 50
+COMMITTEE_MIN_HOLDERS = 3  # as orgs.queries.org_findings: a 支部委员会 has 3–5 members (RULES §1.1)
+
+
+@dataclass(frozen=True)
+class OrgInfo:
+    id: int
+    code: str
+    name: str
+    path: str
+    depth: int
+    kind: str
+    established_on: dt.date | None
+    dissolved_on: dt.date | None
+    profile: str = DEFAULT_PROFILE
+
+
+class Judged:
+    """One judgement, shared by every organization with the same facts and counts. Its verdicts
+    carry org_id 0 and no meeting ids; OrgCompliance hands out per-organization copies."""
+
+    def __init__(self, verdicts: list[core.Verdict]):
+        self.verdicts = verdicts
+
+    @cached_property
+    def months(self) -> list[str | None]:
+        return core.month_statuses(self.verdicts)
+
+    def months_of(self, kind: str | None) -> list[str | None]:
+        if not kind:
+            return self.months
+        cache = self.__dict__.setdefault("_by_kind", {})
+        if kind not in cache:
+            cache[kind] = core.month_statuses(self.verdicts, kind)
+        return cache[kind]
+
+
+class OrgCompliance:
+    """An organization's verdicts for a year."""
+
+    __slots__ = ("org", "judged", "_verdicts")
+
+    def __init__(self, org: OrgInfo, judged: Judged, verdicts: list[core.Verdict] | None = None):
+        self.org = org
+        self.judged = judged
+        self._verdicts = verdicts
+
+    @property
+    def verdicts(self) -> list[core.Verdict]:
+        if self._verdicts is None:
+            self._verdicts = [replace(v, org_id=self.org.id, meetings=[]) for v in self.judged.verdicts]
+        return self._verdicts
+
+    def months(self, kind: str | None = None) -> list[str | None]:
+        """Worst status per month (1–12), of one kind or of all."""
+        return self.judged.months_of(kind)
+
+
+# ------------------------------------------------------------------ organizations and scope
+
+
+def requiring_kinds() -> set[str] | None:
+    """Organization kinds that owe meetings under some profile; None if a rule applies to all."""
+    kinds: set[str] = set()
+    for profile in load_all().values():
+        for kind in core.KIND_LABELS:
+            rule = profile.rules.get(f"meeting.{kind}")
+            if rule is None:
+                continue
+            if not rule.applies_to:
+                return None
+            kinds.update(rule.applies_to)
+    return kinds
+
+
+def subtree_orgs(user, root: Organization, subtree: bool = True, only_requiring: bool = False) -> QuerySet:
+    """The organizations of root's subtree the user may see (root alone when subtree is false),
+    in tree order, as rows of ORG_FIELDS."""
+    if not subtree:
+        return Organization.objects.filter(pk=root.pk).values(*ORG_FIELDS)
+    qs = Organization.objects.filter(path__startswith=root.path)
+    covered = user.is_superuser or any(
+        g.recursive and root.path.startswith(g.path) for g in scope.grants(user)
+    )
+    if not covered:
+        q = scope.org_q(user)
+        if q is not None:
+            qs = qs.filter(q)
+    if only_requiring:
+        kinds = requiring_kinds()
+        if kinds is not None:
+            qs = qs.filter(kind__in=sorted(kinds))
+    return qs.order_by("path").values(*ORG_FIELDS)
+
+
+def _profiles(root: Organization, rows: list[dict]) -> list[OrgInfo]:
+    """OrgInfo for each row with its effective rule profile: its own, else the nearest ancestor's.
+    One query for the profiles set in root's subtree or above it."""
+    ancestors = root.ancestor_paths()
+    set_here = dict(
+        Organization.objects.filter(Q(path__startswith=root.path) | Q(path__in=ancestors))
+        .exclude(rule_profile="")
+        .values_list("path", "rule_profile")
+    )
+    step = Organization.steplen
+    known = load_all()
+    out = []
+    for row in rows:
+        name = DEFAULT_PROFILE
+        if set_here:
+            path = row["path"]
+            for length in range(len(path), 0, -step):
+                found = set_here.get(path[:length])
+                if found:
+                    name = found
+                    break
+        if name not in known:
+            name = DEFAULT_PROFILE
+        out.append(OrgInfo(row["id"], row["code"], row["name"], row["path"], row["depth"], row["kind"],
+                           row["established_on"], row["dissolved_on"], name))
+    return out
+
+
+# ------------------------------------------------------------------ the aggregates
+
+
+def _month_sql() -> str:
+    if connection.vendor == "postgresql":
+        return "EXTRACT(MONTH FROM mk.held_on)::int"
+    return "CAST(strftime('%%m', mk.held_on) AS integer)"
+
+
+def _where(root: Organization | None, ids: list[int] | None) -> tuple[str, list]:
+    if ids is not None:
+        return f"mk.org_id IN ({', '.join(['%s'] * len(ids))})", list(ids)
+    return "mk.org_id IN (SELECT id FROM orgs_organization WHERE path LIKE %s)", [root.path + "%"]
+
+
+def monthly_counts(year: int, root: Organization | None = None, ids: list[int] | None = None) -> dict[int, str]:
+    """{org id: "kind:month:count,..."} for counted meetings held in the year, for root's subtree
+    or the given organizations. One aggregate; the text is parsed only when a judgement is new."""
+    if ids is not None and not ids:
+        return {}
+    where, params = _where(root, ids)
+    if connection.vendor == "postgresql":
+        fold = "string_agg(kind || ':' || m || ':' || n, ',' ORDER BY kind, m)"
+    else:
+        fold = "group_concat(kind || ':' || m || ':' || n, ',')"
+    sql = f"""
+        SELECT org_id, {fold} FROM (
+            SELECT mk.org_id AS org_id, mk.kind AS kind, {_month_sql()} AS m, COUNT(*) AS n
+            FROM {MeetingKind._meta.db_table} mk
+            WHERE mk.counted AND mk.held_on >= %s AND mk.held_on <= %s AND {where}
+            GROUP BY mk.org_id, mk.kind, m
+            ORDER BY mk.org_id, mk.kind, m
+        ) s GROUP BY org_id
+    """
+    with connection.cursor() as cur:
+        cur.execute(sql, [dt.date(year, 1, 1), dt.date(year, 12, 31), *params])
+        return dict(cur.fetchall())
+
+
+def _parse_counts(text: str | None) -> dict[tuple[str, int], int]:
+    out: dict[tuple[str, int], int] = {}
+    if text:
+        for item in text.split(","):
+            kind, month, n = item.split(":")
+            out[(kind, int(month))] = int(n)
+    return out
+
+
+def _org_filter(prefix: str, root: Organization | None, ids: list[int] | None) -> Q:
+    if ids is not None:
+        return Q(**{f"{prefix}id__in": ids})
+    return Q(**{f"{prefix}path__startswith": root.path})
+
+
+def exemptions(year: int, root: Organization | None = None, ids: list[int] | None = None) -> dict[int, tuple]:
+    rows = Exemption.objects.filter(_org_filter("org__", root, ids), period__startswith=str(year))
+    out: dict[int, list] = {}
+    for org_id, kind, period in rows.values_list("org_id", "kind", "period"):
+        out.setdefault(org_id, []).append((kind, period))
+    return {k: tuple(sorted(v)) for k, v in out.items()}
+
+
+def with_committee(root: Organization | None = None, ids: list[int] | None = None) -> set[int]:
+    """Organizations whose current term has at least three office holders."""
+    rows = (
+        PostHolding.objects.filter(_org_filter("term__org__", root, ids), ended_on__isnull=True,
+                                   term__ended_on__isnull=True, term__org__kind__in=["branch", "joint_branch"])
+        .values("term__org_id")
+        .annotate(n=Count("member_id", distinct=True))
+        .filter(n__gte=COMMITTEE_MIN_HOLDERS)
+        .values_list("term__org_id", flat=True)
+    )
+    return set(rows)
+
+
+# ------------------------------------------------------------------ judging
+
+
+def judge_orgs(root: Organization, infos: list[OrgInfo], year: int, on: dt.date, *,
+               whole_subtree: bool) -> list[OrgCompliance]:
+    """Verdicts for each organization. whole_subtree: infos are root's whole subtree, so the
+    aggregates filter by path; otherwise by the organizations' ids (a page, or one organization)."""
+    ids = None if whole_subtree else [o.id for o in infos]
+    counts = monthly_counts(year, root, ids)
+    exempt = exemptions(year, root, ids)
+    committees = with_committee(root, ids)
+    memo: dict[tuple, Judged] = {}
+    reqs_memo: dict[tuple[str, str], list[core.Requirement]] = {}
+    out = []
+    for info in infos:
+        text = counts.get(info.id)
+        has_committee = info.id in committees
+        gone = exempt.get(info.id, ())
+        key = (info.profile, info.kind, has_committee, info.established_on, info.dissolved_on, gone, text)
+        judged = memo.get(key)
+        if judged is None:
+            reqs = reqs_memo.get((info.profile, info.kind))
+            if reqs is None:
+                reqs = reqs_memo[(info.profile, info.kind)] = core.requirements(get_profile(info.profile), info.kind, on)
+            facts = core.OrgFacts(0, info.kind, info.established_on, info.dissolved_on, has_committee)
+            judged = memo[key] = Judged(core.judge_counts(facts, reqs, _parse_counts(text), year, on, gone))
+        out.append(OrgCompliance(info, judged))
+    return out
+
+
+def judge_one(root: Organization, info: OrgInfo, year: int, on: dt.date) -> OrgCompliance:
+    """One organization with the ids of the meetings counted in each verdict (the drill-down)."""
+    rows = (
+        MeetingKind.objects.filter(org_id=info.id, counted=True, held_on__year=year)
+        .order_by("held_on", "meeting_id")
+        .values_list("meeting_id", "held_on", "kind")
+    )
+    kinds: dict[int, set[str]] = {}
+    held_on: dict[int, dt.date] = {}
+    for meeting_id, day, kind in rows:
+        kinds.setdefault(meeting_id, set()).add(kind)
+        held_on[meeting_id] = day
+    meetings = [core.HeldMeeting(i, held_on[i], frozenset(k)) for i, k in kinds.items()]
+    gone = exemptions(year, ids=[info.id]).get(info.id, ())
+    has_committee = info.id in with_committee(ids=[info.id])
+    reqs = core.requirements(get_profile(info.profile), info.kind, on)
+    facts = core.OrgFacts(info.id, info.kind, info.established_on, info.dissolved_on, has_committee)
+    verdicts = core.judge(facts, reqs, meetings, year, on, gone)
+    return OrgCompliance(info, Judged([replace(v, org_id=0, meetings=[]) for v in verdicts]), verdicts)
+
+
+def compliance_rows(user, org: Organization, year: int, on: dt.date, subtree: bool = True) -> list[OrgCompliance]:
+    """Compliance of every organization of org's subtree the user may see (of org alone when
+    subtree is false, then with meeting ids). The caller has checked that the user may view org."""
+    rows = list(subtree_orgs(user, org, subtree))
+    infos = _profiles(org, rows)
+    if not subtree:
+        return [judge_one(org, infos[0], year, on)]
+    return judge_orgs(org, infos, year, on, whole_subtree=len(rows) > HEATMAP_PAGE)
+
+
+def heatmap_page(user, org: Organization, year: int, on: dt.date, page: int | str = 1) -> tuple[Page, list[OrgCompliance]]:
+    """One page (HEATMAP_PAGE organizations that owe meetings, in tree order) of the heat map."""
+    paginator = Paginator(subtree_orgs(user, org, only_requiring=True), HEATMAP_PAGE)
+    current = paginator.get_page(page)
+    infos = _profiles(org, list(current.object_list))
+    return current, judge_orgs(org, infos, year, on, whole_subtree=False)
+
+
+def cell_meetings(org: Organization, kind: str, period_label: str) -> list[int]:
+    """Ids of the counted meetings of one kind in one period (a heat-map cell, fetched lazily)."""
+    from orglife.rules.periods import parse_period
+
+    period = parse_period(period_label)
+    return list(
+        MeetingKind.objects.filter(org=org, kind=kind, counted=True, held_on__gte=period.start, held_on__lte=period.end)
+        .order_by("held_on", "meeting_id")
+        .values_list("meeting_id", flat=True)
+    )
+
+
+def status_totals(rows: list[OrgCompliance]) -> dict[str, int]:
+    """How many kind × period verdicts of the rows have each status."""
+    per_judged: dict[int, tuple[Judged, int]] = {}
+    for row in rows:
+        judged, n = per_judged.get(id(row.judged), (row.judged, 0))
+        per_judged[id(row.judged)] = (judged, n + 1)
+    totals = dict.fromkeys(core.STATUS_LABELS, 0)
+    for judged, n in per_judged.values():
+        for v in judged.verdicts:
+            totals[v.status] += n
+    return totals
