@@ -156,3 +156,23 @@ def test_shared_judgements_do_not_leak_between_organizations(demo, n):
     ids = [v.org_id for r in rows for v in r.verdicts]
     assert len(set(ids)) == n + 3  # every branch and the group, each with its own id
     assert all(v.org_id == r.org.id for r in rows for v in r.verdicts)
+
+
+def test_seed_meetings_gives_a_realistic_year(demo):
+    import io
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    committee(demo.zb1)
+    out = io.StringIO()
+    call_command("seed_meetings", year=YEAR, today=TODAY, root="DW", stdout=out)
+    assert "已生成" in out.getvalue()
+    assert not MeetingKind.objects.filter(held_on__gt=TODAY).exists()
+    assert set(MeetingKind.objects.values_list("org__code", flat=True)) <= {"ZB1", "ZB2", "ZB3", "XZ1"}
+    assert MeetingKind.objects.filter(org=demo.zb1, kind="committee_meeting").exists()
+    assert not MeetingKind.objects.filter(org=demo.zb2, kind="committee_meeting").exists()
+    rows = queries.compliance_rows(demo.admin, demo.dw, YEAR, TODAY)
+    assert queries.status_totals(rows)["met"] > 0
+    with pytest.raises(CommandError):
+        call_command("seed_meetings", year=YEAR, today=TODAY, root="DW", stdout=out)
