@@ -1,3 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import compliance_views as views
+
+urlpatterns: list = [
+    path("orgs/<str:code>/compliance/", views.compliance_heatmap, name="compliance"),
+    path("orgs/<str:code>/compliance.xlsx", views.compliance_xlsx, name="compliance_xlsx"),
+    path("orgs/<str:code>/book.pdf", views.book_pdf, name="book_pdf"),
+]
