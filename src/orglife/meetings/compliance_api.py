@@ -12,6 +12,7 @@ import datetime as dt
 
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
+from ninja.responses import Status
 
 from orglife.api.schemas import FIELD_LABELS, DetailOut, ErrorsOut, errors_body
 from orglife.core import scope
@@ -97,5 +98,5 @@ def compliance_meetings(request, params: Query[CellParams]):
     except ValueError as exc:
         errors["period"] = str(exc)
     if errors:
-        return 400, errors_body(errors)
+        return Status(400, errors_body(errors))
     return queries.cell_meetings(org, params.kind, params.period)
