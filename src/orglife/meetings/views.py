@@ -47,7 +47,7 @@ from .models import (
 # ---------------------------------------------------------------- access
 
 
-def _get_meeting_for_user(user, pk: int, write: bool = False) -> Meeting:
+def get_meeting_for_user(user, pk: int, write: bool = False) -> Meeting:
     try:
         meeting = Meeting.objects.select_related("org", "host", "recorder").get(pk=pk)
     except Meeting.DoesNotExist:
@@ -159,7 +159,7 @@ def meeting_new(request, code):
 @login_required
 @require_http_methods(["GET", "POST"])
 def meeting_edit(request, pk):
-    meeting = _get_meeting_for_user(request.user, pk, write=True)
+    meeting = get_meeting_for_user(request.user, pk, write=True)
     if meeting.is_locked:
         messages.info(request, services.LOCKED_MESSAGE)
         return redirect("meeting_amend", pk=meeting.pk)
@@ -191,7 +191,7 @@ def meeting_edit(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def meeting_amend(request, pk):
-    meeting = _get_meeting_for_user(request.user, pk, write=True)
+    meeting = get_meeting_for_user(request.user, pk, write=True)
     if not meeting.is_locked:
         return redirect("meeting_edit", pk=meeting.pk)
     form = AmendForm(
@@ -316,7 +316,7 @@ def _detail_context(request, meeting: Meeting, **extra) -> dict:
 @login_required
 @require_GET
 def meeting_detail(request, pk):
-    meeting = _get_meeting_for_user(request.user, pk)
+    meeting = get_meeting_for_user(request.user, pk)
     return render(request, "meetings/meeting_detail.html", _detail_context(request, meeting))
 
 
@@ -326,7 +326,7 @@ def meeting_detail(request, pk):
 @login_required
 @require_POST
 def meeting_start(request, pk):
-    meeting = _get_meeting_for_user(request.user, pk, write=True)
+    meeting = get_meeting_for_user(request.user, pk, write=True)
     try:
         services.meeting_start(actor=request.user, meeting=meeting)
     except ServiceError as exc:
@@ -341,7 +341,7 @@ def meeting_start(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def meeting_attendance(request, pk):
-    meeting = _get_meeting_for_user(request.user, pk, write=True)
+    meeting = get_meeting_for_user(request.user, pk, write=True)
     if meeting.is_locked:
         messages.info(request, services.LOCKED_MESSAGE)
         return redirect("meeting_detail", pk=meeting.pk)
@@ -385,7 +385,7 @@ def meeting_attendance(request, pk):
 @login_required
 @require_POST
 def meeting_submit(request, pk):
-    meeting = _get_meeting_for_user(request.user, pk, write=True)
+    meeting = get_meeting_for_user(request.user, pk, write=True)
     form = SubmitForm(request.POST)
     form.is_valid()
     try:
@@ -411,7 +411,7 @@ def meeting_submit(request, pk):
 
 
 def _small_write(request, pk, form_class, call, done: str, **form_kwargs):
-    meeting = _get_meeting_for_user(request.user, pk, write=True)
+    meeting = get_meeting_for_user(request.user, pk, write=True)
     form = form_class(
         request.POST, request.FILES, **{k: v(meeting) for k, v in form_kwargs.items()}
     )
@@ -484,7 +484,7 @@ def attachment_add(request, pk):
 @login_required
 @require_GET
 def attachment_download(request, pk, attachment_pk):
-    meeting = _get_meeting_for_user(request.user, pk)
+    meeting = get_meeting_for_user(request.user, pk)
     item = Attachment.objects.filter(meeting=meeting, pk=attachment_pk).first()
     if item is None:
         raise Http404("附件不存在")
@@ -517,7 +517,7 @@ def _qr_context(request, meeting: Meeting) -> dict:
 @login_required
 @require_GET
 def meeting_qr(request, pk):
-    meeting = _get_meeting_for_user(request.user, pk, write=True)
+    meeting = get_meeting_for_user(request.user, pk, write=True)
     if meeting.status != MeetingStatus.STARTED:
         messages.error(
             request,
@@ -532,7 +532,7 @@ def meeting_qr(request, pk):
 def meeting_qr_live(request, pk):
     """The htmx fragment the host's screen polls: 204 (keep) while the window and the count are
     unchanged, the new QR and count otherwise."""
-    meeting = _get_meeting_for_user(request.user, pk, write=True)
+    meeting = get_meeting_for_user(request.user, pk, write=True)
     context = _qr_context(request, meeting)
     if (
         request.GET.get("w") == str(context["window"])

@@ -3,7 +3,6 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import override_settings
 from django.utils import timezone
 
 from orglife.conftest import make_member
@@ -483,9 +482,9 @@ def test_an_attachment_with_a_false_name_is_refused(demo, tmp_path, settings):
     assert "文件类型不支持" in e.value.errors["file"]
 
 
-@override_settings(ORGLIFE_MAX_UPLOAD_BYTES=10)
 def test_an_attachment_too_large_is_refused(demo, tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path
+    settings.ORGLIFE_MAX_UPLOAD_BYTES = 10
     m = started(demo)
     with pytest.raises(ServiceError) as e:
         services.attachment_add(
