@@ -9,10 +9,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from orglife.core import scope
 from orglife.core.models import Role
+from orglife.meetings import dual_life, todos
 
 from . import queries, services
 from .forms import MemberForm, MoveForm, OrgForm, PostForm, TermForm
@@ -98,6 +100,7 @@ def _member_context(request, member):
         "can_manage": scope.can_manage(request.user, member.org),
         "history": queries.member_history(member),
         "posts": queries.member_posts(member),
+        "dual_life": dual_life.for_member(member, timezone.localdate().year),
     }
 
 
@@ -105,10 +108,11 @@ def _member_context(request, member):
 @require_GET
 def me(request):
     member = getattr(request.user, "member", None)
+    todo_groups = todos.grouped(todos.for_user(request.user))
     if member is None:
-        return render(request, "orgs/me.html", {"m": None})
+        return render(request, "orgs/me.html", {"m": None, "todo_groups": todo_groups})
     member = scope.get_member_for_user(request.user, member.pk)
-    return render(request, "orgs/me.html", _member_context(request, member))
+    return render(request, "orgs/me.html", {**_member_context(request, member), "todo_groups": todo_groups})
 
 
 def _form_choices(org: Organization):
