@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from orglife.core import scope
 from orglife.core.models import Role
-from orglife.meetings import dual_life, todos
+from orglife.meetings import dual_life, talk_queries, todos
 
 from . import queries, services
 from .forms import MemberForm, MoveForm, OrgForm, PostForm, TermForm
@@ -112,7 +112,8 @@ def me(request):
     if member is None:
         return render(request, "orgs/me.html", {"m": None, "todo_groups": todo_groups})
     member = scope.get_member_for_user(request.user, member.pk)
-    return render(request, "orgs/me.html", {**_member_context(request, member), "todo_groups": todo_groups})
+    return render(request, "orgs/me.html", {**_member_context(request, member), "todo_groups": todo_groups,
+                                            "my_talks": talk_queries.member_talks(member, timezone.localdate().year)})
 
 
 def _form_choices(org: Organization):

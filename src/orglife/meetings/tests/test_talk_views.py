@@ -187,3 +187,10 @@ def test_the_list_runs_a_bounded_number_of_queries(client, demo, django_assert_m
         record(demo)
     with django_assert_max_num_queries(before):
         client.get(url)
+
+
+def test_the_me_page_lists_my_talks(client, demo):
+    talk = record(demo)
+    client.force_login(demo.member)
+    body = client.get(reverse("me")).content.decode()
+    assert "我参加的谈心谈话" in body and reverse("talk_detail", args=[talk.pk]) in body and SECRET not in body
