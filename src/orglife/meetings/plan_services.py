@@ -20,7 +20,7 @@ from orglife.core import audit, scope
 from orglife.core.models import Role
 from orglife.orgs.models import Organization
 from orglife.orgs.services import ServiceError
-from orglife.rules.compliance import KIND_LABELS, Requirement, requirements
+from orglife.rules.compliance import EVERY_LABELS, KIND_LABELS, Requirement, requirements
 from orglife.rules.loader import PERIOD_MONTHS
 from orglife.rules.periods import periods_of_year
 
@@ -146,6 +146,22 @@ def generate_items(reqs: Iterable[Requirement], year: int, theme_day: int = DEFA
         ordered = tuple(sorted(kinds, key=KIND_ORDER.index))
         items.append((day, KIND_ORDER.index(ordered[0]), PlannedItem(day, ordered, _topic(year, day, ordered, by_kind))))
     return [item for *_, item in sorted(items, key=lambda t: (t[0], t[1]))]
+
+
+def plan_gaps(reqs: Iterable[Requirement], items: Iterable, year: int, has_committee: bool = False) -> list[str]:
+    """Where the plan falls short of the rules: one message per kind × period (pure; items are
+    PlanItem rows or PlannedItem values). A secretary who deletes the March 主题党日 is told so."""
+    planned = [(i.planned_on, set(i.kinds)) for i in items]
+    out = []
+    for req in reqs:
+        if req.kind not in KIND_LABELS or (req.needs_committee and not has_committee):
+            continue
+        for period in periods_of_year(year, req.every):
+            count = sum(1 for day, kinds in planned if req.kind in kinds and day in period)
+            if count < req.min:
+                out.append(f"{period.label}：计划安排{KIND_LABELS[req.kind]} {count} 次，"
+                           f"按规定{EVERY_LABELS[req.every]}至少 {req.min} 次。")
+    return out
 
 
 # ------------------------------------------------------------------ facts from the database
@@ -380,6 +396,11 @@ def kind_labels(kinds: Iterable[str]) -> list[str]:
 def reason_labels(reasons: Iterable[str]) -> list[str]:
     labels = dict(ReturnReason.choices)
     return [labels.get(r, r) for r in reasons]
+
+
+def plan_check(plan: AnnualPlan, items: Iterable) -> list[str]:
+    """The plan's gaps against the rules in force for its organization and year."""
+    return plan_gaps(plan_requirements(plan.org, plan.year), items, plan.year, branch_has_committee(plan.org))
 
 
 def plan_history(plan: AnnualPlan) -> list[PlanReview]:

@@ -112,6 +112,7 @@ def plan_detail(request, code, year):
     return render(request, "meetings/plan_detail.html", {
         "org": access.org, "plan": plan, "months": ps.items_by_month(items), "item_count": len(items),
         "rounds": sorted(rounds.items(), reverse=True), "last_return": ps.last_return(history),
+        "gaps": ps.plan_check(plan, items) if plan.org.is_branch else [],
         "can_edit": access.can_edit and plan.is_editable,
         "can_review": access.can_review and plan.status == PlanStatus.SUBMITTED,
         "return_form": ReturnForm(), "approve_form": ApproveForm(),

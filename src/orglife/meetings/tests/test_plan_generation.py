@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from orglife.meetings.plan_services import committee_date, generate_items, theme_date
+from orglife.meetings.plan_services import committee_date, generate_items, plan_gaps, theme_date
 from orglife.rules.compliance import KIND_LABELS, Requirement, requirements
 from orglife.rules.loader import apply_profile, get_profile
 from orglife.rules.periods import periods_of_year
@@ -123,3 +123,21 @@ def test_it_places_two_a_month_on_separate_days():
 def test_it_refuses_a_day_outside_the_month():
     with pytest.raises(ValueError):
         generate_items(national(2026), 2026, 0)
+
+
+@settings(max_examples=50, deadline=None)
+@given(year=st.integers(2019, 2100), theme_day=st.integers(1, 31), has_committee=st.booleans())
+def test_a_generated_plan_has_no_gaps(year, theme_day, has_committee):
+    reqs = national(year)
+    assert plan_gaps(reqs, generate_items(reqs, year, theme_day, has_committee), year, has_committee) == []
+
+
+def test_it_names_each_gap():
+    reqs = national(2026)
+    items = [i for i in generate_items(reqs, 2026, 15) if i.planned_on.month not in (3, 4)]
+    assert plan_gaps(reqs, items, 2026) == [
+        "2026-Q2：计划安排支部党员大会 0 次，按规定每季度至少 1 次。",
+        "2026-Q2：计划安排党课 0 次，按规定每季度至少 1 次。",
+        "2026-03：计划安排主题党日 0 次，按规定每月至少 1 次。",
+        "2026-04：计划安排主题党日 0 次，按规定每月至少 1 次。",
+    ]

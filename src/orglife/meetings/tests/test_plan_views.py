@@ -107,7 +107,7 @@ def test_the_detail_query_count_does_not_grow_with_rounds(client, demo, plan, dj
         ps.plan_submit(actor=demo.secretary, plan=plan)
         ps.plan_return(actor=demo.officer, plan=plan, reasons=["untrue"], comment="再核实")
     login(client, demo.secretary)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):  # session, user, org, grants, parent, plan, reviews, items, profile, term, nav
         r = client.get(detail(plan))
     assert r.content.decode().count("内容不实") >= 4
 
@@ -136,6 +136,14 @@ def test_item_errors_are_shown(client, demo, plan):
     r = login(client, demo.secretary).post(reverse("plan_item_new", args=["ZB1", 2027]),
                                            {"planned_on": "2028-01-01", "kinds": ["theme_day"]})
     assert r.status_code == 200 and "计划日期应在2027年内" in r.content.decode()
+
+
+def test_the_detail_warns_where_the_plan_falls_short_of_the_rules(client, demo, plan):
+    c = login(client, demo.secretary)
+    assert "对照规则" not in c.get(detail(plan)).content.decode()
+    march = plan.items.get(planned_on=dt.date(2027, 3, 15))
+    c.post(reverse("plan_item_delete", args=["ZB1", 2027, march.pk]))
+    assert "2027-03：计划安排主题党日 0 次，按规定每月至少 1 次。" in c.get(detail(plan)).content.decode()
 
 
 def test_items_cannot_be_edited_after_submission(client, demo, plan):
