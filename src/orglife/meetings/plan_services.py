@@ -398,6 +398,27 @@ def reason_labels(reasons: Iterable[str]) -> list[str]:
     return [labels.get(r, r) for r in reasons]
 
 
+def requirement_lines(reqs: Iterable[Requirement]) -> list[str]:
+    """The rules a plan is generated from, in words: 主题党日：每月至少 1 次."""
+    lines = []
+    for req in sorted(reqs, key=lambda r: KIND_ORDER.index(r.kind) if r.kind in KIND_ORDER else 99):
+        line = f"{KIND_LABELS.get(req.kind, req.kind)}：{EVERY_LABELS[req.every]}至少 {req.min} 次"
+        if req.preferred_quarter:
+            line += f"，一般安排在{QUARTER_NAMES.get(req.preferred_quarter, '')}"
+        if req.needs_committee:
+            line += "（设有支部委员会的）"
+        lines.append(line)
+    return lines
+
+
+def branch_plans_below(org, year: int) -> list[tuple]:
+    """(branch, plan or None) for the branches directly below org, for an officer's overview."""
+    branches = list(Organization.objects.filter(path__startswith=org.path, depth=org.depth + 1,
+                                                kind__in=["branch", "joint_branch"]).order_by("path")[:200])
+    plans = {p.org_id: p for p in AnnualPlan.objects.filter(org__in=branches, year=year)}
+    return [(b, plans.get(b.pk)) for b in branches]
+
+
 def plan_check(plan: AnnualPlan, items: Iterable) -> list[str]:
     """The plan's gaps against the rules in force for its organization and year."""
     return plan_gaps(plan_requirements(plan.org, plan.year), items, plan.year, branch_has_committee(plan.org))

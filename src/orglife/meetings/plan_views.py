@@ -70,7 +70,23 @@ def _list_context(request, access: Access, form: GenerateForm | None = None) -> 
     next_year = timezone.localdate().year + 1
     if form is None and access.can_edit and access.org.is_branch:
         form = GenerateForm(initial={"year": next_year if next_year not in {p.year for p in plans} else next_year - 1})
-    return {"org": access.org, "plans": plans, "form": form, "can_review": access.can_review}
+    context = {"org": access.org, "plans": plans, "form": form, "can_review": access.can_review}
+    if access.org.is_branch:
+        year = _year(form["year"].value() if form is not None else None, next_year)
+        context["rules"] = ps.requirement_lines(ps.plan_requirements(access.org, year))
+        context["profile"] = access.org.profile()
+    else:
+        context["overview_year"] = _year(request.GET.get("year"), next_year)
+        context["below"] = ps.branch_plans_below(access.org, context["overview_year"])
+    return context
+
+
+def _year(value, default: int) -> int:
+    try:
+        year = int(value)
+    except (TypeError, ValueError):
+        return default
+    return year if ps.YEAR_MIN <= year <= ps.YEAR_MAX else default
 
 
 @login_required

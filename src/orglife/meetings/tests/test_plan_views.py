@@ -245,3 +245,22 @@ def test_the_pending_queue_query_count_does_not_grow(client, demo, django_assert
     with django_assert_max_num_queries(6):
         r = client.get(reverse("plan_pending"))
     assert r.content.decode().count("测试支部") == 8
+
+
+def test_the_list_states_the_rules_the_plan_is_generated_from(client, demo):
+    body = login(client, demo.secretary).get(reverse("plan_list", args=["ZB1"])).content.decode()
+    assert "主题党日：每月至少 1 次" in body and "组织生活会：每年至少 1 次，一般安排在第四季度" in body
+
+
+def test_an_officer_sees_the_branches_below_and_their_plan_status(client, demo, plan):
+    ps.plan_submit(actor=demo.secretary, plan=plan)
+    r = login(client, demo.officer).get(reverse("plan_list", args=["ZZ"]) + "?year=2027")
+    body = r.content.decode()
+    assert r.status_code == 200
+    assert "第一党支部" in body and "待审批" in body and "第二党支部" in body and "未编制" in body
+    assert reverse("plan_detail", args=["ZB1", 2027]) in body
+
+
+@pytest.mark.parametrize("year", ["abc", "99999", "-1", ""])
+def test_a_bad_overview_year_falls_back(client, demo, year):
+    assert login(client, demo.officer).get(reverse("plan_list", args=["ZZ"]), {"year": year}).status_code == 200
