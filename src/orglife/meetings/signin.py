@@ -3,7 +3,9 @@
 The host's screen shows a QR code for /meetings/<pk>/signin/?c=<code>&w=<window>, where
 window = floor(unix time / options.sign_in_window_seconds) and code = HMAC-SHA256(SECRET_KEY,
 "<pk>:<window>") truncated. The code changes every window, so a photo of the code passed on to
-someone not in the room stops working within one window. Only the current window is accepted.
+someone not in the room stops working within one window. Only the current window is accepted,
+with one exception: a phone that scanned a current code but was not logged in keeps that scan in
+its session while its owner logs in (LOGIN_GRACE), so the login page does not expire the code.
 """
 
 from __future__ import annotations
@@ -24,6 +26,9 @@ from . import services
 from .models import Attendance, AttendanceStatus, Meeting
 
 CODE_LENGTH = 16
+# A member who scans in time but must log in first keeps that scan this long (seconds).
+LOGIN_GRACE = 300
+SESSION_KEY = "orglife_signin_scan"
 EXPIRED = "二维码已过期，请扫描会议现场最新的二维码"
 ALREADY = "您已签到，无需重复签到"
 NOT_DUE = "您不在本次会议的应到名单中"
@@ -77,8 +82,16 @@ def qr_svg(url: str) -> str:
     return out.getvalue().decode()
 
 
-def verify(*, user, meeting: Meeting, code: str, window, now: float | None = None) -> Attendance:
-    """Sign the user in, or raise SignInError with the Chinese reason."""
+def check_code(
+    *,
+    meeting: Meeting,
+    code: str,
+    window,
+    now: float | None = None,
+    scanned_window: int | None = None,
+) -> int:
+    """The window of a valid, current code, or SignInError. scanned_window: a window this browser
+    scanned in time before it had to log in (kept in its session), accepted for LOGIN_GRACE."""
     if meeting.is_locked:
         raise SignInError(CLOSED)
     if meeting.attendance_frozen_at is None:
@@ -89,8 +102,22 @@ def verify(*, user, meeting: Meeting, code: str, window, now: float | None = Non
         raise SignInError(INVALID) from None
     if not hmac.compare_digest(str(code or ""), code_for(meeting.pk, window)):
         raise SignInError(INVALID)
-    if window != current_window(meeting, now):
+    if window != current_window(meeting, now) and window != scanned_window:
         raise SignInError(EXPIRED)
+    return window
+
+
+def verify(
+    *,
+    user,
+    meeting: Meeting,
+    code: str,
+    window,
+    now: float | None = None,
+    scanned_window: int | None = None,
+) -> Attendance:
+    """Sign the user in, or raise SignInError with the Chinese reason."""
+    check_code(meeting=meeting, code=code, window=window, now=now, scanned_window=scanned_window)
     member = getattr(user, "member", None)
     if member is None:
         raise SignInError(NO_MEMBER)

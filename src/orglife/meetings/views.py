@@ -8,9 +8,12 @@ meeting and sign in to it.
 
 from __future__ import annotations
 
+import time
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, F, OuterRef, Q
@@ -543,19 +546,38 @@ def meeting_qr_live(request, pk):
     return render(request, "meetings/meeting_qr_live.html", context)
 
 
-@login_required
 @require_GET
 def meeting_signin(request, pk):
+    """The page a scanned QR code opens. Not logged in: a valid current code is remembered in the
+    session (signin.LOGIN_GRACE) and the login page brings the member back here."""
     try:
         meeting = Meeting.objects.select_related("org").get(pk=pk)
     except Meeting.DoesNotExist:
         raise Http404("会议不存在") from None
+    code, window = request.GET.get("c", ""), request.GET.get("w", "")
+    if not request.user.is_authenticated:
+        try:
+            scanned = signin.check_code(meeting=meeting, code=code, window=window)
+        except signin.SignInError:
+            pass  # log in first anyway; the check after login explains what is wrong
+        else:
+            request.session[signin.SESSION_KEY] = {
+                "meeting": meeting.pk,
+                "window": scanned,
+                "at": time.time(),
+            }
+        return redirect_to_login(request.get_full_path())
+    scan = request.session.get(signin.SESSION_KEY) or {}
+    scanned_window = None
+    if scan.get("meeting") == meeting.pk and time.time() - scan.get("at", 0) <= signin.LOGIN_GRACE:
+        scanned_window = scan.get("window")
     try:
         row = signin.verify(
             user=request.user,
             meeting=meeting,
-            code=request.GET.get("c", ""),
-            window=request.GET.get("w", ""),
+            code=code,
+            window=window,
+            scanned_window=scanned_window,
         )
     except signin.SignInError as exc:
         return render(
@@ -564,6 +586,7 @@ def meeting_signin(request, pk):
             {"meeting": meeting, "ok": False, "message": exc.message},
             status=400,
         )
+    request.session.pop(signin.SESSION_KEY, None)
     return render(
         request,
         "meetings/signin_result.html",

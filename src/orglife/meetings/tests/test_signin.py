@@ -170,3 +170,37 @@ def test_the_host_screen_is_for_managers(client, demo, meeting, persona):
     client.force_login(user)
     assert client.get(reverse("meeting_qr", args=[meeting.pk])).status_code == 403
     assert client.get(reverse("meeting_qr_live", args=[meeting.pk])).status_code == 403
+
+
+def test_a_scan_before_login_survives_the_login_page(client, demo, meeting, monkeypatch):
+    path = signin.signin_path(meeting)
+    r = client.get(path)
+    assert r.status_code == 302 and r.url.startswith(reverse("login"))
+    # Logging in takes longer than a window: the code shown has changed meanwhile.
+    later = time.time() + 3 * signin.window_seconds(meeting)
+    monkeypatch.setattr(signin.time, "time", lambda: later)
+    client.post(reverse("login"), {"username": "member", "password": "Secret-pass-2026"})
+    r = client.get(path)
+    assert r.status_code == 200 and "签到成功" in r.content.decode()
+
+
+def test_the_grace_does_not_cover_a_scan_already_expired(client, demo, meeting):
+    old_window = signin.current_window(meeting) - 5
+    stale = (
+        reverse("meeting_signin", args=[meeting.pk])
+        + f"?c={signin.code_for(meeting.pk, old_window)}&w={old_window}"
+    )
+    client.get(stale)  # not remembered: already expired when scanned
+    client.force_login(demo.member)
+    r = client.get(stale)
+    assert r.status_code == 400 and "二维码已过期" in r.content.decode()
+
+
+def test_the_grace_ends(client, demo, meeting, monkeypatch):
+    path = signin.signin_path(meeting)
+    client.get(path)
+    later = time.time() + signin.LOGIN_GRACE + 60
+    monkeypatch.setattr(signin.time, "time", lambda: later)  # the time module, for the view too
+    client.force_login(demo.member)
+    r = client.get(path)
+    assert r.status_code == 400 and "二维码已过期" in r.content.decode()
