@@ -145,7 +145,7 @@ def overdue_kinds(orgs: list[Organization], on: dt.date, days: int | None = None
                 parts.append(f"{'、'.join(missed)} 未完成")
             parts += [v.explanation for v in due]
             out.append(Todo("overdue", compliance.KIND_LABELS[kind], "；".join(parts), org.name,
-                            _period_end(due[0].period) if due else None, _url("org_todos", org.code)))
+                            _period_end(due[0].period) if due else None, _url("compliance", org.code)))
     return out
 
 
@@ -230,6 +230,19 @@ def _sorted(todos: list[Todo]) -> list[Todo]:
 # ------------------------------------------------------------------ people and organizations
 
 
+def with_groups(orgs: list[Organization]) -> list[Organization]:
+    """The organizations plus the 党小组 directly below the branches among them (党小组会 is owed per
+    group), capped at MAX_ORGS. One query."""
+    branches = [o for o in orgs if o.kind in ("branch", "joint_branch")]
+    if not branches:
+        return orgs[:MAX_ORGS]
+    q = Q(pk__in=[])
+    for b in branches:
+        q |= Q(path__startswith=b.path, depth=b.depth + 1)
+    groups = list(Organization.objects.filter(q, kind="party_group", dissolved_on__isnull=True).order_by("path")[:MAX_ORGS])
+    return (orgs + groups)[:MAX_ORGS]
+
+
 def managed_orgs(user) -> list[Organization]:
     """Organizations the user holds a manager grant on (directly), capped."""
     if user.is_superuser:
@@ -249,7 +262,7 @@ def for_user(user, on: dt.date | None = None) -> list[Todo]:
         mine = Q(attendance__member=member) | Q(org_id__in=[i for i in (member.org_id, member.party_group_id) if i])
     q = Q() if manage_q is None else mine | manage_q
     todos = upcoming_meetings(q, on, days) if (member is not None or managed) else []
-    todos += overdue_kinds(managed, on)
+    todos += overdue_kinds(with_groups(managed), on)
     if managed:
         todos += awaiting_approval(approval_q(user))
         todos += incomplete_records(manage_q, on)
@@ -267,7 +280,7 @@ def for_org(org: Organization, on: dt.date | None = None) -> list[Todo]:
     days = horizon_days(org.profile())
     depth_below = Q(org__path__startswith=org.path, org__depth=org.depth + 1)
     todos = upcoming_meetings(Q(org=org), on, days)
-    todos += overdue_kinds([org], on, days)
+    todos += overdue_kinds(with_groups([org]), on, days)
     todos += awaiting_approval(depth_below)
     todos += incomplete_records(Q(org=org), on)
     todos += open_talk_todos(Q(org=org))

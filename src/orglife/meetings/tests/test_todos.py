@@ -174,3 +174,9 @@ def test_the_org_todo_page_needs_login_and_get(client, demo):
     assert client.get(reverse("org_todos", args=["ZB1"])).status_code == 302
     client.force_login(demo.admin)
     assert client.post(reverse("org_todos", args=["ZB1"])).status_code == 405
+
+
+def test_group_meetings_are_owed_per_party_group(demo):
+    overdue = [t for t in todos.for_user(demo.secretary, on=ON) if t.kind == "overdue"]
+    assert any(t.title == "党小组会" and t.org == "第一党小组" for t in overdue)
+    assert any(t.title == "党小组会" and t.org == "第一党小组" for t in todos.for_org(demo.zb1, on=ON))
