@@ -503,3 +503,12 @@ def test_every_write_is_audited(demo):
     )
     assert {"meeting.create", "meeting.start", "meeting.attendance"} <= actions
     assert Attendance.objects.filter(meeting=m, status="present").count() == 2
+
+
+def test_audit_actions_have_chinese_labels(demo):
+    m = started(demo)
+    labels = {
+        e.action_label
+        for e in AuditEvent.objects.filter(target_type="meetings.meeting", target_id=str(m.pk))
+    }
+    assert labels == {"新建会议", "开始会议（生成应到名单）"}
