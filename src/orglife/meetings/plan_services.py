@@ -213,7 +213,7 @@ def _snapshot(plan: AnnualPlan) -> list[dict]:
 
 
 def _locked(plan: AnnualPlan) -> AnnualPlan:
-    return AnnualPlan.objects.select_for_update().select_related("org").get(pk=plan.pk)
+    return AnnualPlan.objects.select_for_update(of=("self",)).select_related("org").get(pk=plan.pk)
 
 
 def plan_generate(*, actor, org, year: int, theme_day: int = DEFAULT_THEME_DAY) -> AnnualPlan:
