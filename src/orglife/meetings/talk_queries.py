@@ -30,6 +30,10 @@ class Coverage:
     summary: dict[str, int]
 
     @property
+    def committee_count(self) -> int:
+        return sum(r.on_committee for r in self.rows)
+
+    @property
     def gaps(self) -> list[rules.MemberCoverage]:
         return [r for r in self.rows if not r.ok]
 

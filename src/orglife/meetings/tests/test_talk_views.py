@@ -194,3 +194,12 @@ def test_the_me_page_lists_my_talks(client, demo):
     client.force_login(demo.member)
     body = client.get(reverse("me")).content.decode()
     assert "我参加的谈心谈话" in body and reverse("talk_detail", args=[talk.pk]) in body and SECRET not in body
+
+
+def test_it_warns_when_no_committee_is_registered(client, demo):
+    client.force_login(demo.secretary)
+    assert "尚未登记支部委员" in client.get(reverse("talk_list", args=["ZB1"])).content.decode()
+    term = services.term_start(actor=None, org=demo.zb1, started_on=dt.date(2025, 1, 1))
+    services.post_assign(actor=None, term=term, member=demo.m1, post="secretary")
+    body = client.get(reverse("talk_list", args=["ZB1"])).content.decode()
+    assert "尚未登记支部委员" not in body and "支委" in body
