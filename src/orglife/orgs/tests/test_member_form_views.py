@@ -107,3 +107,15 @@ def test_unknown_org_or_member_404(client, demo):
 def test_wrong_method(client, demo):
     client.force_login(demo.admin)
     assert client.put(reverse("member_new", args=["ZB1"])).status_code == 405
+
+
+def test_the_edit_form_always_offers_the_members_own_branch_and_group(client, demo, monkeypatch):
+    # With more organizations below than the form lists, the member's own must still be there,
+    # or saving any change would send an empty organization.
+    from orglife.orgs import views
+    monkeypatch.setattr(views, "FORM_CHOICES_LIMIT", 1)
+    client.force_login(demo.admin)
+    form = client.get(reverse("member_edit", args=[demo.m3.pk])).context["form"]
+    assert "ZB3" in [c for c, _ in form.fields["org"].choices]
+    form = client.get(reverse("member_edit", args=[demo.m1.pk])).context["form"]
+    assert "XZ1" in [c for c, _ in form.fields["party_group"].choices]
