@@ -45,6 +45,7 @@ class MeetingForm(forms.Form):
     held_at = forms.DateTimeField(
         label=_label("held_at"),
         required=False,
+        help_text="留空则取开始会议的时间",
         widget=DATETIME,
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
     )
