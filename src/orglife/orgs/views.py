@@ -116,11 +116,20 @@ def me(request):
                                             "my_talks": talk_queries.member_talks(member, timezone.localdate().year)})
 
 
-def _form_choices(org: Organization):
-    """Where a manager of org may place a member: member-holding organizations and groups below it."""
+FORM_CHOICES_LIMIT = 500
+
+
+def _form_choices(org: Organization, member=None):
+    """Where a manager of org may place a member: member-holding organizations and groups below it
+    (at most FORM_CHOICES_LIMIT of each, read in SQL), always with the member's current ones."""
     below = Organization.objects.filter(path__startswith=org.path).order_by("path").only("code", "name", "kind", "path", "depth")
-    orgs = [o for o in below if o.kind in services.MEMBER_ORG_KINDS][:500]
-    groups = [o for o in below if o.kind == OrgKind.PARTY_GROUP][:500]
+    orgs = list(below.filter(kind__in=services.MEMBER_ORG_KINDS)[:FORM_CHOICES_LIMIT])
+    groups = list(below.filter(kind=OrgKind.PARTY_GROUP)[:FORM_CHOICES_LIMIT])
+    if member is not None:
+        if member.org_id not in {o.pk for o in orgs}:
+            orgs.append(member.org)
+        if member.party_group_id and member.party_group_id not in {o.pk for o in groups}:
+            groups.append(member.party_group)
     return orgs, groups
 
 
@@ -150,7 +159,7 @@ def member_edit(request, pk):
     top = next((g for g in sorted(scope.grants(request.user), key=lambda g: len(g.path)) if g.covers(member.org)
                 and scope.RANK[Role(g.role)] >= scope.RANK[Role.MANAGER]), None)
     anchor = Organization.objects.get(pk=top.org_id) if top else member.org
-    orgs, groups = _form_choices(anchor)
+    orgs, groups = _form_choices(anchor, member)
     form = MemberForm(request.POST or None, org_choices=orgs, group_choices=groups,
                       initial=MemberForm.initial_for(member))
     if request.method == "POST" and form.is_valid():
