@@ -100,12 +100,13 @@ def _topic(year: int, day: dt.date, kinds: Sequence[str], reqs: dict[str, Requir
 
 
 def generate_items(reqs: Iterable[Requirement], year: int, theme_day: int = DEFAULT_THEME_DAY,
-                   has_committee: bool = False) -> list[PlannedItem]:
+                   has_committee: bool = False, start: dt.date | None = None) -> list[PlannedItem]:
     """A year's plan from the requirements: every kind at least `min` times in every period.
 
     Kinds of the 主题党日 group share the month's fixed day (one item, several kinds); extra
     occurrences beyond one per month go on further days of the period. The 支委会 is planned
-    only when the branch has a committee.
+    only when the branch has a committee. start: the branch was set up during the year — nothing
+    is planned before it, and periods that ended before it are not owed (as compliance.judge).
     """
     if not 1 <= theme_day <= 31:
         raise ValueError("theme_day must be 1–31")
@@ -123,18 +124,27 @@ def generate_items(reqs: Iterable[Requirement], year: int, theme_day: int = DEFA
     for req in sorted(reqs, key=lambda r: KIND_ORDER.index(r.kind) if r.kind in KIND_ORDER else 99):
         step = PERIOD_MONTHS[req.every]
         for period in periods_of_year(year, req.every):
+            if start and period.end < start:
+                continue
             first = period.start.month
-            months = _month_order(req, list(range(first, first + step)))
+            months = _month_order(req, [m for m in range(first, first + step)
+                                        if not (start and dt.date(year, m, _month_end(year, m)) < start)])
+
+            def anchor(month: int, kind: str = req.kind) -> dt.date:
+                day = _anchor(kind, year, month, theme_day)
+                return max(day, start) if start else day
+
             needed = req.min
             for month in months:
                 if needed <= 0:
                     break
-                needed -= place(req.kind, _anchor(req.kind, year, month, theme_day))
+                needed -= place(req.kind, anchor(month))
             # More than one per month (a tightened profile): further days of the period, a week
             # apart from the anchor where possible, then any free day.
             if needed > 0:
-                days = [period.start + dt.timedelta(days=i) for i in range((period.end - period.start).days + 1)]
-                anchors = [_anchor(req.kind, year, m, theme_day) for m in months]
+                first_day = max(period.start, start) if start else period.start
+                days = [first_day + dt.timedelta(days=i) for i in range((period.end - first_day).days + 1)]
+                anchors = [anchor(m) for m in months]
                 days.sort(key=lambda d: (not any((d - a).days % 7 == 0 for a in anchors), months.index(d.month),
                                          min(abs((d - a).days) for a in anchors), d))
                 for day in days:
@@ -148,7 +158,8 @@ def generate_items(reqs: Iterable[Requirement], year: int, theme_day: int = DEFA
     return [item for *_, item in sorted(items, key=lambda t: (t[0], t[1]))]
 
 
-def plan_gaps(reqs: Iterable[Requirement], items: Iterable, year: int, has_committee: bool = False) -> list[str]:
+def plan_gaps(reqs: Iterable[Requirement], items: Iterable, year: int, has_committee: bool = False,
+              start: dt.date | None = None) -> list[str]:
     """Where the plan falls short of the rules: one message per kind × period (pure; items are
     PlanItem rows or PlannedItem values). A secretary who deletes the March 主题党日 is told so."""
     planned = [(i.planned_on, set(i.kinds)) for i in items]
@@ -157,6 +168,8 @@ def plan_gaps(reqs: Iterable[Requirement], items: Iterable, year: int, has_commi
         if req.kind not in KIND_LABELS or (req.needs_committee and not has_committee):
             continue
         for period in periods_of_year(year, req.every):
+            if start and period.end < start:
+                continue
             count = sum(1 for day, kinds in planned if req.kind in kinds and day in period)
             if count < req.min:
                 out.append(f"{period.label}：计划安排{KIND_LABELS[req.kind]} {count} 次，"
@@ -173,6 +186,12 @@ def branch_has_committee(org) -> bool:
     term = current_term(org)
     holders = {h.member_id for h in getattr(term, "holdings", [])}
     return len(holders) >= MIN_COMMITTEE_HOLDERS
+
+
+def plan_start(org, year: int) -> dt.date | None:
+    """The day planning starts: the founding day when the branch was set up during the year."""
+    founded = org.established_on
+    return founded if founded and founded.year == year else None
 
 
 def plan_requirements(org, year: int) -> list[Requirement]:
@@ -228,7 +247,8 @@ def plan_generate(*, actor, org, year: int, theme_day: int = DEFAULT_THEME_DAY) 
         errors["theme_day"] = "主题党日应为每月 1–31 日中的一天。"
     if errors:
         raise ServiceError(errors)
-    items = generate_items(plan_requirements(org, year), year, theme_day, branch_has_committee(org))
+    items = generate_items(plan_requirements(org, year), year, theme_day, branch_has_committee(org),
+                           start=plan_start(org, year))
     with transaction.atomic():
         plan, created = AnnualPlan.objects.select_for_update().get_or_create(org=org, year=year)
         if not created:
@@ -421,7 +441,8 @@ def branch_plans_below(org, year: int) -> list[tuple]:
 
 def plan_check(plan: AnnualPlan, items: Iterable) -> list[str]:
     """The plan's gaps against the rules in force for its organization and year."""
-    return plan_gaps(plan_requirements(plan.org, plan.year), items, plan.year, branch_has_committee(plan.org))
+    return plan_gaps(plan_requirements(plan.org, plan.year), items, plan.year, branch_has_committee(plan.org),
+                     start=plan_start(plan.org, plan.year))
 
 
 def plan_history(plan: AnnualPlan) -> list[PlanReview]:

@@ -141,3 +141,30 @@ def test_it_names_each_gap():
         "2026-03：计划安排主题党日 0 次，按规定每月至少 1 次。",
         "2026-04：计划安排主题党日 0 次，按规定每月至少 1 次。",
     ]
+
+
+@settings(max_examples=150, deadline=None)
+@given(reqs=tightened(), year=st.integers(2019, 2100), theme_day=st.integers(1, 31), has_committee=st.booleans(),
+       day_of_year=st.integers(0, 364))
+def test_a_branch_set_up_during_the_year_is_planned_from_its_founding(reqs, year, theme_day, has_committee, day_of_year):
+    start = dt.date(year, 1, 1) + dt.timedelta(days=day_of_year)
+    items = generate_items(reqs, year, theme_day, has_committee, start=start)
+    assert_well_formed(items, year)
+    assert all(i.planned_on >= start for i in items)
+    for req in reqs:
+        if req.needs_committee and not has_committee:
+            continue
+        for period in periods_of_year(year, req.every):
+            days_left = (period.end - max(period.start, start)).days + 1
+            if days_left >= req.min:  # (two a month cannot fit in the last day of the month)
+                assert sum(1 for i in items if req.kind in i.kinds and i.planned_on in period) >= req.min
+    national_reqs = national(year)
+    national_items = generate_items(national_reqs, year, theme_day, has_committee, start=start)
+    assert plan_gaps(national_reqs, national_items, year, has_committee, start=start) == []
+
+
+def test_a_branch_founded_on_20_february_gets_its_first_quarter_on_that_day():
+    items = generate_items(national(2026), 2026, 15, start=dt.date(2026, 2, 20))
+    assert items[0] == generate_items(national(2026), 2026, 20)[0].__class__(
+        dt.date(2026, 2, 20), ("theme_day", "assembly", "party_lecture"), "2月主题党日暨支部党员大会、党课")
+    assert items[1].planned_on == dt.date(2026, 3, 15)

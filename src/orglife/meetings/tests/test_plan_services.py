@@ -189,3 +189,13 @@ def test_a_non_recursive_manager_reviews_only_the_level_below(demo, plan):
     with pytest.raises(PermissionDenied):
         ps.plan_approve(actor=user, plan=plan)
     ps.plan_approve(actor=user, plan=other)
+
+
+def test_a_branch_set_up_during_the_year_is_planned_from_its_founding(demo):
+    org = services.org_create(actor=None, parent=demo.zz, code="ZBN", name="新建党支部", kind="branch",
+                              established_on=dt.date(2027, 5, 10))
+    plan = ps.plan_generate(actor=demo.officer, org=org, year=2027)
+    items = list(plan.items.all())
+    assert items[0].planned_on == dt.date(2027, 5, 15)
+    assert items[0].kinds == ["theme_day", "assembly", "party_lecture"]  # Q2 is still owed
+    assert ps.plan_check(plan, items) == []
