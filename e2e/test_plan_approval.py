@@ -44,6 +44,7 @@ def test_it_returns_and_approves_a_plan_over_two_rounds(phone, page, officer, lo
     expect(sec).to_have_url(re.compile(r"/orgs/ZB01/plans/2027/$"))
     expect(sec.get_by_text("1月主题党日暨支部党员大会、党课", exact=True)).to_be_visible()
     expect(sec.get_by_text("2027年度组织生活会", exact=True)).to_be_visible()
+    assert sec.evaluate("document.documentElement.scrollWidth") <= 375  # no sideways scrolling on a phone
     sec.get_by_role("button", name="提交上级审批").click()
     expect(sec.locator("#plan-status")).to_have_text("待审批")
 
