@@ -54,6 +54,10 @@ class Todo:
     org: str = ""
     due: dt.date | None = None
     url: str = ""
+    # Something to act on now (a meeting soon, a period about to close, a record to approve or
+    # finish, a talk due): reminder emails are sent for these only. A period already missed or a
+    # coverage gap for the year is shown on the pages but does not trigger an email every day.
+    urgent: bool = False
 
     @property
     def kind_label(self) -> str:
@@ -91,7 +95,7 @@ def upcoming_meetings(q: Q, on: dt.date, days: int) -> list[Todo]:
           .select_related("org").order_by("planned_at", "id").distinct()[:LIMIT])
     return [
         Todo("meeting", m.topic or "会议", f"{_local(m.planned_at):%-m月%-d日 %H:%M}" + (f" · {m.place}" if m.place else ""),
-             m.org.name, _local(m.planned_at).date(), _url("meeting_detail", m.pk))
+             m.org.name, _local(m.planned_at).date(), _url("meeting_detail", m.pk), urgent=True)
         for m in qs
     ]
 
@@ -145,7 +149,7 @@ def overdue_kinds(orgs: list[Organization], on: dt.date, days: int | None = None
                 parts.append(f"{'、'.join(missed)} 未完成")
             parts += [v.explanation for v in due]
             out.append(Todo("overdue", compliance.KIND_LABELS[kind], "；".join(parts), org.name,
-                            _period_end(due[0].period) if due else None, _url("compliance", org.code)))
+                            _period_end(due[0].period) if due else None, _url("compliance", org.code), urgent=bool(due)))
     return out
 
 
@@ -173,7 +177,7 @@ def awaiting_approval(q: Q | None) -> list[Todo]:
         qs = qs.filter(q)
     return [
         Todo("approval", m.topic or "会议记录", f"{m.held_on:%-m月%-d日}召开，已提交待审核" if m.held_on else "已提交待审核",
-             m.org.name, m.held_on, _url("meeting_detail", m.pk))
+             m.org.name, m.held_on, _url("meeting_detail", m.pk), urgent=True)
         for m in qs.select_related("org").order_by("submitted_at", "id")[:LIMIT]
     ]
 
@@ -191,7 +195,7 @@ def incomplete_records(q: Q | None, on: dt.date) -> list[Todo]:
         day = m.held_on or _local(m.planned_at).date()
         what = "记录被退回，请修改后重新提交" if m.status == MeetingStatus.RETURNED else "会议已过，记录尚未提交"
         out.append(Todo("incomplete", m.topic or "会议记录", f"{day:%-m月%-d日} · {what}", m.org.name, day,
-                        _url("meeting_detail", m.pk)))
+                        _url("meeting_detail", m.pk), urgent=True))
     return out
 
 
@@ -212,12 +216,14 @@ def org_talk_gaps(org: Organization, on: dt.date) -> list[Todo]:
                  dt.date(on.year, 12, 31), _url("talk_list", org.code))]
 
 
-def open_talk_todos(q: Q | None) -> list[Todo]:
+def open_talk_todos(q: Q | None, on: dt.date, days: int) -> list[Todo]:
+    soon = on + dt.timedelta(days=days)
     qs = TalkTodo.objects.filter(talk__isnull=True)
     if q is not None:
         qs = qs.filter(q)
     return [
-        Todo("talk_todo", f"与{t.member.name}谈话", t.reason, t.org.name, t.due_on, _url("talk_list", t.org.code))
+        Todo("talk_todo", f"与{t.member.name}谈话", t.reason, t.org.name, t.due_on, _url("talk_list", t.org.code),
+             urgent=t.due_on is None or t.due_on <= soon)
         for t in qs.select_related("member", "org").order_by(F("due_on").asc(nulls_last=True), "id")[:LIMIT]
     ]
 
@@ -266,7 +272,7 @@ def for_user(user, on: dt.date | None = None) -> list[Todo]:
     if managed:
         todos += awaiting_approval(approval_q(user))
         todos += incomplete_records(manage_q, on)
-        todos += open_talk_todos(manage_q)
+        todos += open_talk_todos(manage_q, on, days)
         for org in managed:
             if org.kind in ("branch", "joint_branch"):
                 todos += org_talk_gaps(org, on)
@@ -283,7 +289,7 @@ def for_org(org: Organization, on: dt.date | None = None) -> list[Todo]:
     todos += overdue_kinds(with_groups([org]), on, days)
     todos += awaiting_approval(depth_below)
     todos += incomplete_records(Q(org=org), on)
-    todos += open_talk_todos(Q(org=org))
+    todos += open_talk_todos(Q(org=org), on, days)
     if org.kind in ("branch", "joint_branch"):
         todos += org_talk_gaps(org, on)
     return _sorted(todos)

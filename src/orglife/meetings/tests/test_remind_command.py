@@ -48,7 +48,7 @@ def test_it_sends_one_digest_per_person_with_todos(demo):
     to_member = next(m for m in mail.outbox if m.to == ["member@example.org"])
     assert "十二月主题党日" in to_member.body and "李四" in to_member.body and "待办" in to_member.subject
     assert "【即将召开的会议】" in to_member.body
-    assert "[" in out and "已发送 2 封" in out and "无待办 1 人" in out and "无邮箱 2 人" in out
+    assert "[" in out and "已发送 2 封" in out and "无需提醒 1 人" in out and "无邮箱 2 人" in out
 
 
 def test_dry_run_sends_nothing(demo):
@@ -86,3 +86,17 @@ def test_mail_failures_are_counted_and_do_not_stop_the_run(demo, monkeypatch):
     monkeypatch.setattr("orglife.meetings.management.commands.remind.send_mail", boom)
     out = run("--on", "2026-11-30")
     assert len(calls) == 2 and "发送失败 1 封" in out and "已发送 1 封" in out
+
+
+def test_missed_periods_and_talk_gaps_alone_send_no_email(demo):
+    with_email(demo.member, demo.secretary)
+    out = run("--on", "2026-11-10")  # nothing due within 7 days: only missed periods and talk gaps
+    assert mail.outbox == [] and "无需提醒 2 人" in out
+
+
+def test_the_digest_counts_the_other_todos(demo):
+    with_email(demo.member)
+    planned(demo.zb1, "十二月主题党日")
+    run("--on", "2026-11-30")
+    body = mail.outbox[0].body
+    assert "十二月主题党日" in body and "另有 1 项其他待办" in body and "尚未与其他党员谈心谈话" not in body

@@ -180,3 +180,15 @@ def test_group_meetings_are_owed_per_party_group(demo):
     overdue = [t for t in todos.for_user(demo.secretary, on=ON) if t.kind == "overdue"]
     assert any(t.title == "党小组会" and t.org == "第一党小组" for t in overdue)
     assert any(t.title == "党小组会" and t.org == "第一党小组" for t in todos.for_org(demo.zb1, on=ON))
+
+
+def test_only_actionable_items_are_urgent(demo):
+    meeting(demo.zb1, planned_on=ON + dt.timedelta(days=1), topic="明天的会")
+    talk_services.talk_todo_raise(actor=None, org=demo.zb1, member=demo.m2, reason="近期", due_on=ON, today=ON)
+    talk_services.talk_todo_raise(actor=None, org=demo.zb1, member=demo.m1, reason="远期",
+                                  due_on=dt.date(2026, 12, 30), today=ON)
+    items = {(t.kind, t.title): t.urgent for t in todos.for_user(demo.secretary, on=dt.date(2026, 11, 30))}
+    assert items[("meeting", "明天的会")] and items[("talk_todo", "与王五谈话")]
+    assert not items[("talk_todo", "与李四谈话")] and not items[("talk", "谈心谈话未覆盖")]
+    assert items[("overdue", "主题党日")]  # November closes today
+    assert not items[("overdue", "支部党员大会")]  # only missed quarters; Q4 closes beyond the horizon

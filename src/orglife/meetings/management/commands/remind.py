@@ -3,7 +3,8 @@
   python manage.py remind [--dry-run] [--on YYYY-MM-DD] [--base-url https://orglife.example.org]
 
 To-dos are computed by orglife.meetings.todos.for_user (the same list as the 我的待办 section of
-the 我的 page). Only active users with an email address are written to; one email per person,
+the 我的 page). Only urgent ones (a meeting soon, a period about to close, a record to approve or
+finish, a talk to-do due) trigger and fill the email; the rest is counted and left to the page. Only active users with an email address are written to; one email per person,
 through Django's email backend (EMAIL_* settings). Run it daily from cron (docs/operator-guide.md).
 """
 
@@ -42,15 +43,17 @@ class Command(BaseCommand):
                 no_email += 1
                 continue
             items = todos.for_user(user, on=day)
-            if not items:
+            urgent = [t for t in items if t.urgent]
+            if not urgent:  # missed periods and coverage gaps alone do not mail anyone every day
                 nothing += 1
                 continue
             body = render_to_string("meetings/email/remind.txt", {
                 "user": user, "name": getattr(getattr(user, "member", None), "name", "") or user.get_username(),
-                "on": day, "groups": todos.grouped(items), "count": len(items),
+                "on": day, "groups": todos.grouped(urgent), "count": len(urgent),
+                "others": len(items) - len(urgent),
                 "site": base_url.rstrip("/"),
             })
-            subject = f"【党组织生活纪实】您有{len(items)}项待办（{day:%Y年%-m月%-d日}）"
+            subject = f"【党组织生活纪实】您有{len(urgent)}项待办（{day:%Y年%-m月%-d日}）"
             verb = "将发送" if dry_run else "已发送"
             if not dry_run:
                 try:
@@ -60,9 +63,9 @@ class Command(BaseCommand):
                     self.stderr.write(f"[{index}/{total}] {user.get_username()}：发送失败 {exc}")
                     continue
             sent += 1
-            self.stdout.write(f"[{index}/{total}] {user.get_username()}：{len(items)} 项待办，{verb}")
+            self.stdout.write(f"[{index}/{total}] {user.get_username()}：{len(urgent)} 项待办，{verb}")
         label = "将发送" if dry_run else "已发送"
         self.stdout.write(self.style.SUCCESS(
-            f"完成：{label} {sent} 封；无待办 {nothing} 人；无邮箱 {no_email} 人；发送失败 {failed} 封。"
+            f"完成：{label} {sent} 封；无需提醒 {nothing} 人；无邮箱 {no_email} 人；发送失败 {failed} 封。"
             + ("（试运行，未发送任何邮件）" if dry_run else "")
         ))
