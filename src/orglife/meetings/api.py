@@ -26,26 +26,24 @@ from .views import get_meeting_for_user
 
 router = Router(tags=["组织生活"])
 
-FIELD_LABELS.update(
-    {
-        "org": "组织编码",
-        "kinds": "会议类型",
-        "held_at": "召开时间",
-        "place": "地点",
-        "host": "主持人",
-        "recorder": "记录人",
-        "lecturer": "授课人",
-        "topic": "主题",
-        "content_category": "内容类别",
-        "agenda": "议程",
-        "opinions": "会前征求意见",
-        "minutes": "会议记录",
-        "late_reason": "补录说明",
-        "member": "党员ID",
-        "status": "出席情况",
-        "reason": "事由",
-    }
-)
+# Labels for validation messages; names another router already labels keep theirs.
+for _field, _label in {
+    "kinds": "会议类型",
+    "held_at": "召开时间",
+    "place": "地点",
+    "host": "主持人",
+    "recorder": "记录人",
+    "lecturer": "授课人",
+    "topic": "主题",
+    "content_category": "内容类别",
+    "agenda": "议程",
+    "opinions": "会前征求意见",
+    "minutes": "会议记录",
+    "late_reason": "补录说明",
+    "member": "党员ID",
+    "reason": "事由",
+}.items():
+    FIELD_LABELS.setdefault(_field, _label)
 
 ERRORS = {400: ErrorsOut, 401: DetailOut, 403: DetailOut, 404: DetailOut}
 KIND_HELP = "会议类型（可多个，一次会议计入每一种）：" + "、".join(

@@ -536,11 +536,15 @@ def meeting_qr_live(request, pk):
     """The htmx fragment the host's screen polls: 204 (keep) while the window and the count are
     unchanged, the new QR and count otherwise."""
     meeting = get_meeting_for_user(request.user, pk, write=True)
+    if meeting.status != MeetingStatus.STARTED:  # submitted meanwhile: stop polling
+        return render(
+            request,
+            "meetings/meeting_qr_live.html",
+            {"meeting": meeting, "quorum": services.quorum(meeting)},
+        )
     context = _qr_context(request, meeting)
-    if (
-        request.GET.get("w") == str(context["window"])
-        and request.GET.get("p") == str(context["quorum"].present)
-        and meeting.status == MeetingStatus.STARTED
+    if request.GET.get("w") == str(context["window"]) and request.GET.get("p") == str(
+        context["quorum"].present
     ):
         return HttpResponse(status=204)
     return render(request, "meetings/meeting_qr_live.html", context)

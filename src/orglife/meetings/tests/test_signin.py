@@ -204,3 +204,29 @@ def test_the_grace_ends(client, demo, meeting, monkeypatch):
     client.force_login(demo.member)
     r = client.get(path)
     assert r.status_code == 400 and "二维码已过期" in r.content.decode()
+
+
+def test_the_host_screen_stops_once_the_record_is_submitted(client, demo, meeting):
+    services.meeting_update(
+        actor=demo.secretary,
+        meeting=meeting,
+        place="活动室",
+        host=demo.m1,
+        recorder=demo.m2,
+        minutes="记录",
+    )
+    services.attendance_set(
+        actor=demo.secretary, meeting=meeting, rows=[{"member": demo.m1.pk, "status": "present"}]
+    )
+    services.meeting_submit(actor=demo.secretary, meeting=meeting)
+    client.force_login(demo.secretary)
+    r = client.get(
+        reverse("meeting_qr_live", args=[meeting.pk]), {"w": signin.current_window(meeting), "p": 1}
+    )
+    body = r.content.decode()
+    assert (
+        r.status_code == 200
+        and "签到已结束" in body
+        and "hx-trigger" not in body
+        and "<svg" not in body
+    )
