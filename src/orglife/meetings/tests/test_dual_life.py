@@ -127,3 +127,13 @@ def test_the_report_query_count_does_not_grow(client, demo, cadre, django_assert
 def test_a_bad_year_falls_back_to_this_year(client, demo):
     client.force_login(demo.admin)
     assert client.get(reverse("dual_life", args=["DW"]) + "?year=abc").status_code == 200
+
+
+def test_the_member_page_shows_the_section_for_cadres_only(client, demo, cadre):
+    meeting(demo.zb1, "org_life_meeting", 李四="present")
+    client.force_login(demo.secretary)
+    body = client.get(reverse("member_detail", args=[cadre.pk])).content.decode()
+    assert "双重组织生活" in body and "已参加" in body
+    assert "双重组织生活" not in client.get(reverse("member_detail", args=[demo.m2.pk])).content.decode()
+    client.force_login(demo.member)  # the cadre on their own 我的 page
+    assert "双重组织生活" in client.get(reverse("me")).content.decode()
