@@ -5,7 +5,7 @@ Permission is the caller's job (orglife.core.scope). Refusals raise orgs.service
 with {field: Chinese message}.
 
 MeetingKind rows (what compliance aggregates) are kept in step by every service that changes a
-meeting's kinds, date or status: see _sync_kinds.
+meeting's kinds, date or status: see sync_kinds.
 """
 
 from __future__ import annotations
@@ -150,8 +150,9 @@ def _apply(meeting: Meeting, fields: dict[str, Any]) -> None:
         meeting.held_on = timezone.localdate(meeting.held_at) if meeting.held_at else None
 
 
-def _sync_kinds(meeting: Meeting, kinds: list[str] | None = None) -> None:
-    """Make MeetingKind rows match the meeting: its kinds (when given), org, date and lock."""
+def sync_kinds(meeting: Meeting, kinds: list[str] | None = None) -> None:
+    """Make MeetingKind rows match the meeting: its kinds (when given), org, date and lock.
+    Any service elsewhere that changes a meeting's status (e.g. approve, return) calls this too."""
     if kinds is not None:
         MeetingKind.objects.filter(meeting=meeting).exclude(kind__in=kinds).delete()
         have = set(MeetingKind.objects.filter(meeting=meeting).values_list("kind", flat=True))
@@ -216,7 +217,7 @@ def meeting_create(
         )
         _apply(meeting, cleaned)
         meeting.save()
-        _sync_kinds(meeting, kinds)
+        sync_kinds(meeting, kinds)
         audit.record(
             actor=actor,
             action="meeting.create",
@@ -236,7 +237,7 @@ def meeting_update(*, actor, meeting: Meeting, kinds=None, **fields) -> Meeting:
     with transaction.atomic():
         _apply(meeting, cleaned)
         meeting.save()
-        _sync_kinds(meeting, kinds)
+        sync_kinds(meeting, kinds)
         after = _snapshot(meeting, before)
         audit.record(
             actor=actor,
@@ -289,7 +290,7 @@ def meeting_start(*, actor, meeting: Meeting, now: dt.datetime | None = None) ->
             meeting.held_at = now
             meeting.held_on = timezone.localdate(now)
         meeting.save()
-        _sync_kinds(meeting)
+        sync_kinds(meeting)
         audit.record(
             actor=actor,
             action="meeting.start",
@@ -677,7 +678,7 @@ def meeting_submit(
         if late:
             meeting.late_reason = late_reason
         meeting.save()
-        _sync_kinds(meeting)
+        sync_kinds(meeting)
         audit.record(
             actor=actor,
             action="meeting.submit",
@@ -728,7 +729,7 @@ def meeting_amend(*, actor, meeting: Meeting, reason: str, kinds=None, **changes
         _apply(meeting, {k: v for k, v in cleaned.items() if k in changed})
         meeting.version += 1
         meeting.save()
-        _sync_kinds(meeting, kinds if "kinds" in changed else None)
+        sync_kinds(meeting, kinds if "kinds" in changed else None)
         after = _snapshot(meeting, changed)
         audit.record(
             actor=actor,

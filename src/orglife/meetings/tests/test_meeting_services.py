@@ -512,3 +512,16 @@ def test_audit_actions_have_chinese_labels(demo):
         for e in AuditEvent.objects.filter(target_type="meetings.meeting", target_id=str(m.pk))
     }
     assert labels == {"新建会议", "开始会议（生成应到名单）"}
+
+
+def test_sync_kinds_follows_a_status_changed_elsewhere(demo):
+    m = started(demo, kinds=["theme_day", "assembly"], agenda="议程")
+    present_all(demo, m)
+    submit(demo, m)
+    m.status = MeetingStatus.RETURNED  # e.g. returned by the committee above
+    m.save()
+    services.sync_kinds(m)
+    assert list(MeetingKind.objects.filter(meeting=m).values_list("counted", flat=True)) == [
+        False,
+        False,
+    ]
