@@ -2,7 +2,8 @@
 
 For a person (their member record and their RoleGrants):
 * meetings planned within ``options.todo_horizon_days`` where they are on the due list, in their
-  own branch or group, or in an organization they manage;
+  own branch or group, or in an organization they manage directly (a grant's own organization and
+  the 党小组 of a managed branch);
 * overdue kinds of the organizations they manage (the compliance core: a period already missed,
   or a period ending within the horizon that still lacks meetings);
 * records awaiting approval (submitted meetings of organizations below one they manage);
@@ -262,17 +263,19 @@ def for_user(user, on: dt.date | None = None) -> list[Todo]:
     days = horizon_days()
     member = getattr(user, "member", None)
     managed = managed_orgs(user)
-    manage_q = scope.org_q(user, Role.MANAGER, prefix="org__")
+    # Organizations granted directly (and the 党小组 of a managed branch): a committee's officers
+    # follow their whole subtree on the compliance page, not as a list of every branch's meetings.
+    own = with_groups(managed)
+    own_q = Q(org_id__in=[o.pk for o in own])
     mine = Q(pk__in=[])
     if member is not None:
         mine = Q(attendance__member=member) | Q(org_id__in=[i for i in (member.org_id, member.party_group_id) if i])
-    q = Q() if manage_q is None else mine | manage_q
-    todos = upcoming_meetings(q, on, days) if (member is not None or managed) else []
-    todos += overdue_kinds(with_groups(managed), on)
+    todos = upcoming_meetings(mine | own_q, on, days) if (member is not None or managed) else []
+    todos += overdue_kinds(own, on)
     if managed:
         todos += awaiting_approval(approval_q(user))
-        todos += incomplete_records(manage_q, on)
-        todos += open_talk_todos(manage_q, on, days)
+        todos += incomplete_records(own_q, on)
+        todos += open_talk_todos(own_q, on, days)
         for org in managed:
             if org.kind in ("branch", "joint_branch"):
                 todos += org_talk_gaps(org, on)

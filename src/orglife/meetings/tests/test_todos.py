@@ -192,3 +192,10 @@ def test_only_actionable_items_are_urgent(demo):
     assert not items[("talk_todo", "与李四谈话")] and not items[("talk", "谈心谈话未覆盖")]
     assert items[("overdue", "主题党日")]  # November closes today
     assert not items[("overdue", "支部党员大会")]  # only missed quarters; Q4 closes beyond the horizon
+
+
+def test_officers_above_do_not_get_every_branch_meeting(demo):
+    meeting(demo.zb1, planned_on=ON + dt.timedelta(days=1), topic="支部的会")
+    meeting(demo.zz, planned_on=ON + dt.timedelta(days=1), topic="总支的会")
+    assert titles(todos.for_user(demo.officer, on=ON), "meeting") == ["总支的会"]
+    assert titles(todos.for_user(demo.secretary, on=ON), "meeting") == ["支部的会"]
