@@ -86,3 +86,12 @@ def test_it_requires_login(client, demo):
 def test_it_rejects_post(client, demo):
     client.force_login(demo.admin)
     assert client.post(url("ZB1")).status_code == 405
+
+
+def test_it_links_to_organizational_life(client, demo):
+    client.force_login(demo.secretary)
+    body = client.get(url("ZB1")).content.decode()
+    for name in ("meeting_list", "plan_list", "compliance", "talk_list", "org_todos"):
+        assert reverse(name, args=["ZB1"]) in body
+    client.force_login(demo.officer)
+    assert reverse("dual_life", args=["ZZ"]) in client.get(url("ZZ")).content.decode()
