@@ -352,22 +352,31 @@ def meeting_attendance(request, pk):
         messages.error(request, "请先开始会议，生成应到名单。")
         return redirect("meeting_detail", pk=meeting.pk)
     attendance = list(meeting.attendance.select_related("member"))
+    for a in attendance:  # what the page showed, so that untouched rows are left alone
+        a.was_status = request.POST.get(f"was_status_{a.pk}", a.status)
+        a.was_reason = request.POST.get(f"was_reason_{a.pk}", a.reason)
     errors: list[str] = []
     if request.method == "POST":
-        rows = [
-            {
-                "member": a.member_id,
-                "status": request.POST.get(f"status_{a.pk}", a.status),
-                "reason": request.POST.get(f"reason_{a.pk}", "")[:200],
-            }
+        typed = {
+            a.pk: (
+                request.POST.get(f"status_{a.pk}", a.status),
+                request.POST.get(f"reason_{a.pk}", "")[:200].strip(),
+            )
             for a in attendance
+        }
+        # Only rows the secretary changed: a member who signed in by QR after the page was
+        # loaded must not be marked absent again by an untouched row.
+        rows = [
+            {"member": a.member_id, "status": typed[a.pk][0], "reason": typed[a.pk][1]}
+            for a in attendance
+            if typed[a.pk] != (a.was_status, a.was_reason)
         ]
         try:
             services.attendance_set(actor=request.user, meeting=meeting, rows=rows)
         except ServiceError as exc:
             errors = list(exc.errors.values())
-            for a, row in zip(attendance, rows, strict=True):  # keep what was typed
-                a.status, a.reason = row["status"], row["reason"]
+            for a in attendance:  # keep what was typed
+                a.status, a.reason = typed[a.pk]
         else:
             messages.success(request, "已保存出席情况。")
             return redirect("meeting_detail", pk=meeting.pk)

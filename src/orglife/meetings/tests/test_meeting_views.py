@@ -422,3 +422,29 @@ def test_small_writes_from_the_detail_page(client, demo, tmp_path, settings):
     client.force_login(demo.outsider)
     assert client.get(reverse("meeting_attachment", args=[m.pk, item.pk])).status_code == 403
     assert client.post(reverse("meeting_guest_add", args=[m.pk]), {"name": "x"}).status_code == 403
+
+
+def test_attendance_form_leaves_untouched_rows_alone(client, demo):
+    """A member who signs in by QR after the host opened the form stays present."""
+    m = make(demo, start=True)
+    rows = {a.member_id: a.pk for a in m.attendance.all()}
+    client.force_login(demo.secretary)
+    # The page showed both absent; meanwhile 李四 signs in by QR.
+    services.attendance_sign_in(actor=demo.member, meeting=m, member=demo.m1)
+    r = client.post(
+        reverse("meeting_attendance", args=[m.pk]),
+        {
+            f"status_{rows[demo.m1.pk]}": "absent",
+            f"was_status_{rows[demo.m1.pk]}": "absent",
+            f"was_reason_{rows[demo.m1.pk]}": "",
+            f"status_{rows[demo.m2.pk]}": "on_leave",
+            f"reason_{rows[demo.m2.pk]}": "病假",
+            f"was_status_{rows[demo.m2.pk]}": "absent",
+            f"was_reason_{rows[demo.m2.pk]}": "",
+        },
+    )
+    assert r.status_code == 302
+    assert dict(m.attendance.values_list("member_id", "status")) == {
+        demo.m1.pk: "present",
+        demo.m2.pk: "on_leave",
+    }
