@@ -115,26 +115,39 @@ def page_summary(rows: list[DualLife]) -> dict[str, int]:
     }
 
 
+def _attended(year: int, kind: str, *, present: bool, own: bool) -> Exists:
+    """Exists(an attendance row of the outer member at a counted meeting of this kind in the year):
+    own = at their own branch or group; otherwise at a 党组 (leading group)."""
+    qs = Attendance.objects.filter(
+        member=OuterRef("pk"), meeting__kind_rows__kind=kind, meeting__kind_rows__counted=True,
+        meeting__kind_rows__held_on__year=year,
+    )
+    if present:
+        qs = qs.filter(status=AttendanceStatus.PRESENT)
+    if own:
+        qs = qs.filter(Q(meeting__org=OuterRef("org")) | Q(meeting__org=OuterRef("party_group")))
+    else:
+        qs = qs.filter(meeting__org__kind=OrgKind.LEADING_GROUP)
+    return Exists(qs)
+
+
+def cadres_with_gaps(org: Organization, year: int) -> QuerySet:
+    """Cadres of the subtree who missed their branch's 组织生活会, or were due at a 民主生活会 and
+    did not attend: filtered in SQL, so the report can page through only them."""
+    return cadres(org).filter(
+        ~Q(_attended(year, ORG_LIFE, present=True, own=True))
+        | (Q(_attended(year, DEMOCRATIC_LIFE, present=False, own=False))
+           & ~Q(_attended(year, DEMOCRATIC_LIFE, present=True, own=False)))
+    )
+
+
 def subtree_totals(org: Organization, year: int) -> dict[str, int]:
     """Totals for the whole subtree (not just the page shown), one aggregate query."""
-    def attended(kind: str, present: bool, own: bool):
-        qs = Attendance.objects.filter(
-            member=OuterRef("pk"), meeting__kind_rows__kind=kind, meeting__kind_rows__counted=True,
-            meeting__kind_rows__held_on__year=year,
-        )
-        if present:
-            qs = qs.filter(status=AttendanceStatus.PRESENT)
-        if own:
-            qs = qs.filter(Q(meeting__org=OuterRef("org")) | Q(meeting__org=OuterRef("party_group")))
-        else:
-            qs = qs.filter(meeting__org__kind=OrgKind.LEADING_GROUP)
-        return Exists(qs)
-
     row = cadres(org).order_by().aggregate(
         cadres=Count("id"),
-        org_life_ok=Count("id", filter=Q(attended(ORG_LIFE, True, True))),
-        dem_life_due=Count("id", filter=Q(attended(DEMOCRATIC_LIFE, False, False))),
-        dem_life_ok=Count("id", filter=Q(attended(DEMOCRATIC_LIFE, True, False))),
+        org_life_ok=Count("id", filter=Q(_attended(year, ORG_LIFE, present=True, own=True))),
+        dem_life_due=Count("id", filter=Q(_attended(year, DEMOCRATIC_LIFE, present=False, own=False))),
+        dem_life_ok=Count("id", filter=Q(_attended(year, DEMOCRATIC_LIFE, present=True, own=False))),
     )
     row["org_life_missing"] = row["cadres"] - row["org_life_ok"]
     row["dem_life_missing"] = row["dem_life_due"] - row["dem_life_ok"]

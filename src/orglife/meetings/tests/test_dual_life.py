@@ -137,3 +137,15 @@ def test_the_member_page_shows_the_section_for_cadres_only(client, demo, cadre):
     assert "双重组织生活" not in client.get(reverse("member_detail", args=[demo.m2.pk])).content.decode()
     client.force_login(demo.member)  # the cadre on their own 我的 page
     assert "双重组织生活" in client.get(reverse("me")).content.decode()
+
+
+def test_the_report_can_show_only_cadres_with_gaps(client, demo, cadre):
+    make_member("ZB3", name="钱八", leading_cadre=True)
+    make_member("ZB3", name="孙九", leading_cadre=True)
+    meeting(demo.zb1, "org_life_meeting", 李四="present")
+    meeting(demo.zb3, "org_life_meeting", 钱八="present", 孙九="present")
+    meeting(demo.dz, "democratic_life_meeting", 钱八="absent")
+    assert sorted(m.name for m in dual_life.cadres_with_gaps(demo.dw, YEAR)) == ["钱八"]
+    client.force_login(demo.admin)
+    body = client.get(reverse("dual_life", args=["DW"]) + "?year=2026&gaps=1").content.decode()
+    assert "钱八" in body and "孙九" not in body and "李四" not in body
