@@ -15,7 +15,7 @@ def test_it_shows_the_member_their_own_record_on_a_phone(phone, demo_data, login
 
     login(phone, "dangyuan")
     expect(phone).to_have_url(re.compile(r"/me/$"))
-    expect(phone.get_by_role("heading", name="我的")).to_be_visible()
+    expect(phone.get_by_role("heading", name="我的", exact=True)).to_be_visible()
     expect(phone.get_by_text(me.name, exact=True)).to_be_visible()
     # Their own ID number in full, not the masked form others see.
     expect(phone.locator("dl.facts")).to_contain_text(me.id_number)
