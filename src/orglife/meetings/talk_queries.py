@@ -55,6 +55,11 @@ def participants(talk: Talk) -> list[TalkParticipant]:
     return list(talk.participants.select_related("member").order_by("-on_committee", "member__name"))
 
 
+def closed_todos(talk: Talk) -> list[TalkTodo]:
+    """Triggered-talk to-dos this talk closed (their reasons are as confidential as the summary)."""
+    return list(talk.todos.select_related("member").order_by("id"))
+
+
 def org_talks(org: Organization, year: int | None = None) -> QuerySet:
     qs = Talk.objects.filter(org=org).prefetch_related("participants__member").order_by("-held_on", "-id")
     return qs.filter(held_on__year=year) if year else qs
@@ -90,6 +95,10 @@ def org_coverage(org: Organization, year: int, on: dt.date | None = None) -> Cov
 
 def open_todos(org: Organization) -> list[TalkTodo]:
     return list(TalkTodo.objects.filter(org=org, talk__isnull=True).select_related("member").order_by(F("due_on").asc(nulls_last=True), "id")[:200])
+
+
+def open_todo_count(org: Organization) -> int:
+    return TalkTodo.objects.filter(org=org, talk__isnull=True).count()
 
 
 def member_talks(member: Member, year: int) -> list[Talk]:

@@ -41,7 +41,9 @@ def _talk_page(request, org, *, form=None, todo_form=None, status=200):
     return render(request, "meetings/talk_list.html", {
         "org": org, "year": year, "page": page, "query": f"year={year}", "coverage": coverage,
         "categories": [(c, CATEGORY_LABELS[c]) for c in coverage.categories],
-        "todos": talk_queries.open_todos(org),
+        # A to-do's reason (sanction, hardship) is personal: only the organization's managers read it.
+        "todos": talk_queries.open_todos(org) if can_manage else [],
+        "todo_count": None if can_manage else talk_queries.open_todo_count(org),
         "can_manage": can_manage,
         "form": form or (TalkForm(members=members, initial={"held_on": timezone.localdate()}) if can_manage else None),
         "todo_form": todo_form or (TalkTodoForm(members=members) if can_manage else None),
@@ -101,6 +103,7 @@ def talk_detail(request, pk):
     talk, sees_summary = talk_queries.get_talk_for_user(request.user, pk)
     return render(request, "meetings/talk_detail.html", {
         "talk": talk, "participants": talk_queries.participants(talk), "sees_summary": sees_summary,
+        "closed_todos": talk_queries.closed_todos(talk) if sees_summary else [],
         "can_view_org": scope.can_view(request.user, talk.org),
     })
 
@@ -125,5 +128,5 @@ def dual_life_report(request, code):
 @require_GET
 def org_todos(request, code):
     org = scope.get_org_for_user(request.user, code)
-    items = todos.for_org(org)
+    items = todos.for_org(org, reasons=scope.can_manage(request.user, org))
     return render(request, "meetings/todos.html", {"org": org, "groups": todos.grouped(items), "count": len(items)})

@@ -217,13 +217,15 @@ def org_talk_gaps(org: Organization, on: dt.date) -> list[Todo]:
                  dt.date(on.year, 12, 31), _url("talk_list", org.code))]
 
 
-def open_talk_todos(q: Q | None, on: dt.date, days: int) -> list[Todo]:
+def open_talk_todos(q: Q | None, on: dt.date, days: int, reasons: bool = True) -> list[Todo]:
+    """Open triggered-talk to-dos. Their reasons are personal: shown only when `reasons` (the
+    viewer manages the organization)."""
     soon = on + dt.timedelta(days=days)
     qs = TalkTodo.objects.filter(talk__isnull=True)
     if q is not None:
         qs = qs.filter(q)
     return [
-        Todo("talk_todo", f"与{t.member.name}谈话", t.reason, t.org.name, t.due_on, _url("talk_list", t.org.code),
+        Todo("talk_todo", f"与{t.member.name}谈话", t.reason if reasons else "谈话原因仅本组织管理员可见", t.org.name, t.due_on, _url("talk_list", t.org.code),
              urgent=t.due_on is None or t.due_on <= soon)
         for t in qs.select_related("member", "org").order_by(F("due_on").asc(nulls_last=True), "id")[:LIMIT]
     ]
@@ -284,7 +286,7 @@ def for_user(user, on: dt.date | None = None) -> list[Todo]:
     return _sorted(todos)
 
 
-def for_org(org: Organization, on: dt.date | None = None) -> list[Todo]:
+def for_org(org: Organization, on: dt.date | None = None, *, reasons: bool = True) -> list[Todo]:
     on = on or timezone.localdate()
     days = horizon_days(org.profile())
     depth_below = Q(org__path__startswith=org.path, org__depth=org.depth + 1)
@@ -292,7 +294,7 @@ def for_org(org: Organization, on: dt.date | None = None) -> list[Todo]:
     todos += overdue_kinds(with_groups([org]), on, days)
     todos += awaiting_approval(depth_below)
     todos += incomplete_records(Q(org=org), on)
-    todos += open_talk_todos(Q(org=org), on, days)
+    todos += open_talk_todos(Q(org=org), on, days, reasons)
     if org.kind in ("branch", "joint_branch"):
         todos += org_talk_gaps(org, on)
     return _sorted(todos)

@@ -203,3 +203,19 @@ def test_it_warns_when_no_committee_is_registered(client, demo):
     services.post_assign(actor=None, term=term, member=demo.m1, post="secretary")
     body = client.get(reverse("talk_list", args=["ZB1"])).content.decode()
     assert "尚未登记支部委员" not in body and "支委" in body
+
+
+def test_the_detail_names_the_todo_it_closed_to_those_who_see_the_summary(client, demo, django_user_model):
+    talk_services.talk_todo_raise(actor=None, org=demo.zb1, member=demo.m2, reason="受到处分")
+    talk = record(demo)
+    client.force_login(demo.secretary)
+    assert "受到处分" in client.get(reverse("talk_detail", args=[talk.pk])).content.decode()
+    client.force_login(viewer(django_user_model, demo.zb1))
+    assert "受到处分" not in client.get(reverse("talk_detail", args=[talk.pk])).content.decode()
+
+
+def test_viewers_see_how_many_talk_todos_are_open_but_not_why(client, demo, django_user_model):
+    talk_services.talk_todo_raise(actor=None, org=demo.zb1, member=demo.m2, reason="家庭困难")
+    client.force_login(viewer(django_user_model, demo.zz))
+    body = client.get(reverse("talk_list", args=["ZB1"])).content.decode()
+    assert "未完成的谈话任务 1 项" in body and "家庭困难" not in body

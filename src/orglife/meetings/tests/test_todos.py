@@ -199,3 +199,16 @@ def test_officers_above_do_not_get_every_branch_meeting(demo):
     meeting(demo.zz, planned_on=ON + dt.timedelta(days=1), topic="总支的会")
     assert titles(todos.for_user(demo.officer, on=ON), "meeting") == ["总支的会"]
     assert titles(todos.for_user(demo.secretary, on=ON), "meeting") == ["支部的会"]
+
+
+def test_the_org_todo_page_hides_talk_reasons_from_viewers(client, demo, django_user_model):
+    from orglife.orgs import services
+
+    talk_services.talk_todo_raise(actor=None, org=demo.zb1, member=demo.m2, reason="家庭困难")
+    user = django_user_model.objects.create_user("viewer")
+    services.grant_role(actor=None, user=user, org=demo.zb1, role="viewer")
+    client.force_login(user)
+    body = client.get(reverse("org_todos", args=["ZB1"])).content.decode()
+    assert "与王五谈话" in body and "家庭困难" not in body
+    client.force_login(demo.secretary)
+    assert "家庭困难" in client.get(reverse("org_todos", args=["ZB1"])).content.decode()
