@@ -81,7 +81,9 @@ class OrgCompliance:
     @property
     def verdicts(self) -> list[core.Verdict]:
         if self._verdicts is None:
-            self._verdicts = [replace(v, org_id=self.org.id, meetings=[]) for v in self.judged.verdicts]
+            org_id, make = self.org.id, core.Verdict
+            self._verdicts = [make(org_id, v.kind, v.period, v.required, v.held, v.status, v.rule, v.explanation, [])
+                              for v in self.judged.verdicts]
         return self._verdicts
 
     def months(self, kind: str | None = None) -> list[str | None]:
@@ -169,37 +171,37 @@ def _where(root: Organization | None, ids: list[int] | None) -> tuple[str, list]
     return "mk.org_id IN (SELECT id FROM orgs_organization WHERE path LIKE %s)", [root.path + "%"]
 
 
-def monthly_counts(year: int, root: Organization | None = None, ids: list[int] | None = None) -> dict[int, str]:
-    """{org id: "kind:month:count,..."} for counted meetings held in the year, for root's subtree
-    or the given organizations. One aggregate; the text is parsed only when a judgement is new."""
+def monthly_counts(year: int, root: Organization | None = None, ids: list[int] | None = None) -> dict[int, dict[str, str]]:
+    """{org id: {kind: "n1,n2,...,n12"}}: counted meetings held in each month of the year, for
+    root's subtree or the given organizations. One hash aggregate (no sort); the text is the
+    sharing key and is parsed only when it is new."""
     if ids is not None and not ids:
         return {}
     where, params = _where(root, ids)
-    if connection.vendor == "postgresql":
-        fold = "string_agg(kind || ':' || m || ':' || n, ',' ORDER BY kind, m)"
-    else:
-        fold = "group_concat(kind || ':' || m || ':' || n, ',')"
+    months = " || ',' || ".join(f"COUNT(*) FILTER (WHERE m = {m})" for m in range(1, 13))
     sql = f"""
-        SELECT org_id, {fold} FROM (
-            SELECT mk.org_id AS org_id, mk.kind AS kind, {_month_sql()} AS m, COUNT(*) AS n
+        SELECT org_id, kind, {months} FROM (
+            SELECT mk.org_id AS org_id, mk.kind AS kind, {_month_sql()} AS m
             FROM {MeetingKind._meta.db_table} mk
             WHERE mk.counted AND mk.held_on >= %s AND mk.held_on <= %s AND {where}
-            GROUP BY mk.org_id, mk.kind, m
-            ORDER BY mk.org_id, mk.kind, m
-        ) s GROUP BY org_id
+        ) s GROUP BY org_id, kind
     """
+    out: dict[int, dict[str, str]] = {}
     with connection.cursor() as cur:
         cur.execute(sql, [dt.date(year, 1, 1), dt.date(year, 12, 31), *params])
-        return dict(cur.fetchall())
-
-
-def _parse_counts(text: str | None) -> dict[tuple[str, int], int]:
-    out: dict[tuple[str, int], int] = {}
-    if text:
-        for item in text.split(","):
-            kind, month, n = item.split(":")
-            out[(kind, int(month))] = int(n)
+        for org_id, kind, text in cur.fetchall():
+            found = out.get(org_id)
+            if found is None:
+                out[org_id] = {kind: text}
+            else:
+                found[kind] = text
     return out
+
+
+def _parse_counts(kind: str, text: str | None) -> dict[tuple[str, int], int]:
+    if not text:
+        return {}
+    return {(kind, month): int(n) for month, n in enumerate(text.split(","), start=1) if n != "0"}
 
 
 def _org_filter(prefix: str, root: Organization | None, ids: list[int] | None) -> Q:
@@ -235,26 +237,53 @@ def with_committee(root: Organization | None = None, ids: list[int] | None = Non
 def judge_orgs(root: Organization, infos: list[OrgInfo], year: int, on: dt.date, *,
                whole_subtree: bool) -> list[OrgCompliance]:
     """Verdicts for each organization. whole_subtree: infos are root's whole subtree, so the
-    aggregates filter by path; otherwise by the organizations' ids (a page, or one organization)."""
+    aggregates filter by path; otherwise by the organizations' ids (a page, or one organization).
+
+    Each kind is judged once per distinct (profile, facts, exemptions, monthly counts of that
+    kind) and shared: a province has ~44,000 branches but a few thousand distinct kind rows.
+    """
     ids = None if whole_subtree else [o.id for o in infos]
     counts = monthly_counts(year, root, ids)
     exempt = exemptions(year, root, ids)
     committees = with_committee(root, ids)
-    memo: dict[tuple, Judged] = {}
+    segments: dict[tuple, list[core.Verdict]] = {}
+    combined: dict[tuple, Judged] = {}
     reqs_memo: dict[tuple[str, str], list[core.Requirement]] = {}
+    no_counts: dict[str, str] = {}
+    first_day, last_day = dt.date(year, 1, 1), dt.date(year, 12, 31)
     out = []
     for info in infos:
-        text = counts.get(info.id)
+        reqs = reqs_memo.get((info.profile, info.kind))
+        if reqs is None:
+            reqs = reqs_memo[(info.profile, info.kind)] = core.requirements(get_profile(info.profile), info.kind, on)
+        if not reqs:
+            judged = combined.get(())
+            if judged is None:
+                judged = combined[()] = Judged([])
+            out.append(OrgCompliance(info, judged))
+            continue
+        texts = counts.get(info.id, no_counts)
         has_committee = info.id in committees
         gone = exempt.get(info.id, ())
-        key = (info.profile, info.kind, has_committee, info.established_on, info.dissolved_on, gone, text)
-        judged = memo.get(key)
+        # Dates outside the year change nothing: leave them out so that organizations share.
+        est = info.established_on if info.established_on and info.established_on >= first_day else None
+        dis = info.dissolved_on if info.dissolved_on and info.dissolved_on <= last_day else None
+        parts = []
+        for req in reqs:
+            text = texts.get(req.kind)
+            kind_gone = tuple(e for e in gone if e[0] == req.kind) if gone else ()
+            key = (req, est, dis, req.needs_committee and has_committee, kind_gone, text)
+            segment = segments.get(key)
+            if segment is None:
+                facts = core.OrgFacts(0, info.kind, est, dis, has_committee)
+                segment = segments[key] = core.judge_counts(facts, [req], _parse_counts(req.kind, text), year, on,
+                                                            kind_gone)
+            parts.append(id(segment))
+            parts.append(segment)
+        key = tuple(parts[::2])
+        judged = combined.get(key)
         if judged is None:
-            reqs = reqs_memo.get((info.profile, info.kind))
-            if reqs is None:
-                reqs = reqs_memo[(info.profile, info.kind)] = core.requirements(get_profile(info.profile), info.kind, on)
-            facts = core.OrgFacts(0, info.kind, info.established_on, info.dissolved_on, has_committee)
-            judged = memo[key] = Judged(core.judge_counts(facts, reqs, _parse_counts(text), year, on, gone))
+            judged = combined[key] = Judged([v for segment in parts[1::2] for v in segment])
         out.append(OrgCompliance(info, judged))
     return out
 
