@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -85,6 +85,26 @@ def org_resolver(orgs_by_code: dict[str, Organization] | None = None, allowed=No
 
 
 
+# Where each kind of organization may hang (None = a root). Branches hold only 党小组.
+ALLOWED_PARENTS: dict[str, set[str | None]] = {
+    OrgKind.COMMITTEE: {None, OrgKind.COMMITTEE},
+    OrgKind.LEADING_GROUP: {None, OrgKind.COMMITTEE},
+    OrgKind.GENERAL_BRANCH: {OrgKind.COMMITTEE},
+    OrgKind.BRANCH: {OrgKind.COMMITTEE, OrgKind.GENERAL_BRANCH},
+    OrgKind.JOINT_BRANCH: {OrgKind.COMMITTEE, OrgKind.GENERAL_BRANCH},
+    OrgKind.PARTY_GROUP: {OrgKind.BRANCH, OrgKind.JOINT_BRANCH},
+}
+
+
+def placement_error(kind: str, parent_kind: str | None) -> str | None:
+    if parent_kind in ALLOWED_PARENTS.get(kind, set()):
+        return None
+    label = OrgKind(kind).label
+    if parent_kind is None:
+        return f"{label}不能作为最上级组织"
+    return f"{label}不能设在{OrgKind(parent_kind).label}之下"
+
+
 def org_create(
     *, actor, parent: Organization | None, code: str, name: str, kind: str,
     established_on: dt.date | None = None, rule_profile: str = "",
@@ -94,12 +114,18 @@ def org_create(
         errors["code"] = f"组织编码“{code}”已存在"
     if rule_profile and rule_profile not in load_all():
         errors["rule_profile"] = f"规则配置方案“{rule_profile}”不存在"
+    problem = placement_error(kind, parent.kind if parent else None)
+    if problem:
+        errors["kind"] = problem
     if errors:
         raise ServiceError(errors)
     fields = dict(code=code, name=name, kind=kind, established_on=established_on, rule_profile=rule_profile)
-    with transaction.atomic():
-        org = parent.add_child(**fields) if parent else Organization.add_root(**fields)
-        audit.record(actor=actor, action="org.create", target=org, org=org, changes=audit.diff({}, fields))
+    try:
+        with transaction.atomic():
+            org = parent.add_child(**fields) if parent else Organization.add_root(**fields)
+            audit.record(actor=actor, action="org.create", target=org, org=org, changes=audit.diff({}, fields))
+    except IntegrityError:  # the same code created at the same moment by someone else
+        raise ServiceError({"code": f"组织编码“{code}”已存在"}) from None
     return org
 
 
@@ -108,15 +134,42 @@ def org_update(*, actor, org: Organization, **fields: Any) -> Organization:
     unknown = set(fields) - allowed
     if unknown:
         raise ValueError(f"unknown fields {unknown}")
+    changes = audit.diff({k: getattr(org, k) for k in fields}, fields)
+    if not changes:
+        return org
+    errors = {}
     if fields.get("rule_profile") and fields["rule_profile"] not in load_all():
-        raise ServiceError({"rule_profile": f"规则配置方案“{fields['rule_profile']}”不存在"})
-    before = {k: getattr(org, k) for k in fields}
+        errors["rule_profile"] = f"规则配置方案“{fields['rule_profile']}”不存在"
+    if "kind" in changes:
+        errors.update(_kind_change_errors(org, fields["kind"]))
+    if "dissolved_on" in changes and fields["dissolved_on"]:
+        on_roster = Member.objects.filter(Q(org=org) | Q(party_group=org), status__in=ON_ROSTER).count()
+        if on_roster:
+            errors["dissolved_on"] = f"本组织还有 {on_roster} 名在册党员，请先转出或调整后再撤销"
+    if errors:
+        raise ServiceError(errors)
     with transaction.atomic():
         for k, v in fields.items():
             setattr(org, k, v)
         org.save(update_fields=list(fields))
-        audit.record(actor=actor, action="org.update", target=org, org=org, changes=audit.diff(before, fields))
+        audit.record(actor=actor, action="org.update", target=org, org=org, changes=changes)
     return org
+
+
+def _kind_change_errors(org: Organization, kind: str) -> dict[str, str]:
+    parent = org.get_parent()
+    problem = placement_error(kind, parent.kind if parent else None)
+    if problem:
+        return {"kind": problem}
+    for child_kind in set(org.get_children().values_list("kind", flat=True)):
+        problem = placement_error(child_kind, kind)
+        if problem:
+            return {"kind": f"改为{OrgKind(kind).label}后，下级组织不符合要求：{problem}"}
+    if kind not in MEMBER_ORG_KINDS and Member.objects.filter(org=org).exists():
+        return {"kind": f"本组织直接编有党员，不能改为{OrgKind(kind).label}"}
+    if org.kind == OrgKind.PARTY_GROUP and Member.objects.filter(party_group=org).exists():
+        return {"kind": "该党小组还有组员，不能改为其他类型"}
+    return {}
 
 
 def org_move(*, actor, org: Organization, new_parent: Organization) -> Organization:
@@ -124,6 +177,9 @@ def org_move(*, actor, org: Organization, new_parent: Organization) -> Organizat
     is kept in the audit trail so the organization's history shows where it used to be."""
     if new_parent.path.startswith(org.path):
         raise ServiceError({"parent": "不能把组织移动到其自身或其下级组织之下"})
+    problem = placement_error(org.kind, new_parent.kind)
+    if problem:
+        raise ServiceError({"parent": problem})
     old_parent = org.get_parent()
     if org.kind == OrgKind.PARTY_GROUP and (old_parent is None or new_parent.pk != old_parent.pk):
         # Group members belong to the group's branch (Member.org): under another branch the
@@ -260,6 +316,9 @@ def term_start(*, actor, org: Organization, started_on: dt.date, expires_on: dt.
     if expires_on <= started_on:
         raise ServiceError({"expires_on": "任期届满日期应晚于开始日期"})
     with transaction.atomic():
+        # The previous term ends, and with it its office holders' posts.
+        PostHolding.objects.filter(term__org=org, term__ended_on__isnull=True, ended_on__isnull=True).update(
+            ended_on=started_on)
         Term.objects.filter(org=org, ended_on__isnull=True).update(ended_on=started_on)
         term = Term.objects.create(org=org, started_on=started_on, expires_on=expires_on)
         audit.record(actor=actor, action="term.start", target=term, org=org,

@@ -209,7 +209,7 @@ def org_new(request, code):
 def org_edit(request, code):
     org = scope.get_org_for_user(request.user, code)
     if not _structure_manager(request.user, org):
-        raise PermissionDenied("只有上级组织的管理员可以修改本组织信息")
+        raise PermissionDenied("只有上级组织的管理者可以修改本组织信息")
     initial = {f: getattr(org, f) for f in ("code", "name", "kind", "established_on", "dissolved_on", "rule_profile")}
     form = OrgForm(request.POST or None, initial=initial, editing=True)
     if request.method == "POST" and form.is_valid():
@@ -229,10 +229,8 @@ def org_edit(request, code):
 def org_move(request, code):
     org = scope.get_org_for_user(request.user, code)
     if not _structure_manager(request.user, org):
-        raise PermissionDenied("只有上级组织的管理员可以调整隶属关系")
-    # Branches hold only 党小组; everything else hangs below a 党委, 党总支 or 党组.
-    holders = [OrgKind.BRANCH, OrgKind.JOINT_BRANCH] if org.kind == OrgKind.PARTY_GROUP else [
-        OrgKind.COMMITTEE, OrgKind.GENERAL_BRANCH, OrgKind.LEADING_GROUP]
+        raise PermissionDenied("只有上级组织的管理者可以调整隶属关系")
+    holders = [k for k in services.ALLOWED_PARENTS[org.kind] if k]
     parents = list(scope.visible_orgs(request.user, Role.MANAGER).exclude(path__startswith=org.path)
                    .filter(kind__in=holders).order_by("path")[:500])
     form = MoveForm(request.POST or None, parents=parents)

@@ -523,3 +523,56 @@ def test_service_error_carries_field_messages():
     exc = ServiceError({"a": "甲", "b": "乙"})
     assert exc.errors == {"a": "甲", "b": "乙"}
     assert str(exc) == "a: 甲; b: 乙"
+
+
+# ---------------------------------------------------------------- organization kinds (review)
+
+
+def test_org_create_refuses_a_committee_under_a_party_group(demo):
+    with pytest.raises(services.ServiceError) as exc:
+        services.org_create(actor=None, parent=demo.xz1, code="BAD", name="错误党委", kind="committee")
+    assert exc.value.errors["kind"] == "党委不能设在党小组之下"
+    assert not Organization.objects.filter(code="BAD").exists()
+
+
+def test_org_create_refuses_a_branch_as_root(db):
+    with pytest.raises(services.ServiceError) as exc:
+        services.org_create(actor=None, parent=None, code="R", name="孤立支部", kind="branch")
+    assert exc.value.errors["kind"] == "党支部不能作为最上级组织"
+
+
+def test_org_update_refuses_turning_a_branch_with_members_into_a_group(demo):
+    with pytest.raises(services.ServiceError) as exc:
+        services.org_update(actor=None, org=demo.zb3, kind="party_group")
+    assert "kind" in exc.value.errors
+    assert Organization.objects.get(pk=demo.zb3.pk).kind == "branch"
+
+
+def test_org_update_refuses_dissolving_an_organization_with_members(demo):
+
+    with pytest.raises(services.ServiceError) as exc:
+        services.org_update(actor=None, org=demo.zb3, dissolved_on=dt.date(2026, 1, 1))
+    assert "1 名在册党员" in exc.value.errors["dissolved_on"]
+
+
+def test_org_update_without_changes_writes_no_event(demo):
+    from orglife.core.models import AuditEvent
+    before = AuditEvent.objects.count()
+    services.org_update(actor=None, org=demo.zb1, name=demo.zb1.name)
+    assert AuditEvent.objects.count() == before
+
+
+def test_org_move_refuses_a_branch_under_a_branch(demo):
+    with pytest.raises(services.ServiceError) as exc:
+        services.org_move(actor=None, org=demo.zb3, new_parent=demo.zb2)
+    assert exc.value.errors["parent"] == "党支部不能设在党支部之下"
+
+
+def test_a_new_term_ends_the_old_terms_posts(demo):
+
+
+    from orglife.orgs.models import PostHolding
+    old = services.term_start(actor=None, org=demo.zb1, started_on=dt.date(2023, 1, 1))
+    services.post_assign(actor=None, term=old, member=demo.m1, post="secretary")
+    services.term_start(actor=None, org=demo.zb1, started_on=dt.date(2026, 1, 1))
+    assert PostHolding.objects.get(term=old).ended_on == dt.date(2026, 1, 1)
