@@ -42,6 +42,15 @@ def subtree_ids(org: Organization) -> QuerySet:
     return Organization.objects.filter(path__startswith=org.path).values("id")
 
 
+def visible_subtree_ids(user, org: Organization, min_role: str = "viewer") -> QuerySet:
+    """Ids of org's subtree that the user may see: all of it under a recursive grant; with a
+    non-recursive grant only the organizations the user's grants cover."""
+    qs = Organization.objects.filter(path__startswith=org.path)
+    if not scope.covers_subtree(user, org):
+        qs = qs.filter(scope.org_q(user, min_role))
+    return qs.values("id")
+
+
 def subtree_totals(parent: Organization | None, orgs: list[Organization]) -> dict[str, tuple[int, int]]:
     """Member totals of each org's subtree, keyed by path: one aggregate over the org table."""
     if not orgs:
@@ -142,10 +151,8 @@ def roster(user, base: Organization, f: RosterFilter) -> QuerySet:
     if base.kind == OrgKind.PARTY_GROUP:  # a group's roster is its group members
         qs = Member.objects.filter(party_group=base)
     else:
-        qs = Member.objects.filter(org_id__in=subtree_ids(base))
-        if not scope.covers_subtree(user, base):
-            # A non-recursive grant covers its organization, not the branches below it.
-            qs = qs.filter(scope.org_q(user, prefix="org__"))
+        # A non-recursive grant covers its organization, not the branches below it.
+        qs = Member.objects.filter(org_id__in=visible_subtree_ids(user, base))
     if f.status == "all":
         pass
     elif f.status:
@@ -173,13 +180,13 @@ def roster(user, base: Organization, f: RosterFilter) -> QuerySet:
     return qs.order_by("org_id", "id")
 
 
-def roster_count(base: Organization, f: RosterFilter, user=None) -> int | None:
+def roster_count(base: Organization, f: RosterFilter, user) -> int | None:
     """The roster's size from the cached per-organization counts, when only the subtree and the
     category are filtered (the common case, and the costliest to COUNT at scale); else None.
     Given the viewer, also None when their scope covers only part of the subtree."""
     if f.q or f.status:
         return None
-    if user is not None and base.kind != OrgKind.PARTY_GROUP and not scope.covers_subtree(user, base):
+    if base.kind != OrgKind.PARTY_GROUP and not scope.covers_subtree(user, base):
         return None
     if base.kind == OrgKind.PARTY_GROUP:
         total, full = base.member_count, base.full_member_count
@@ -221,9 +228,9 @@ def member_posts(member: Member) -> list[PostHolding]:
     return list(PostHolding.objects.filter(member=member).select_related("term", "term__org").order_by("-term__started_on"))
 
 
-def org_events(org: Organization) -> QuerySet:
+def org_events(user, org: Organization) -> QuerySet:
     return (
-        AuditEvent.objects.filter(org_id__in=subtree_ids(org))
+        AuditEvent.objects.filter(org_id__in=visible_subtree_ids(user, org, min_role="administrator"))
         .select_related("actor", "org")
         .order_by("-created_at", "-id")
     )

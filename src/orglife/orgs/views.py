@@ -177,7 +177,7 @@ def member_edit(request, pk):
 @require_GET
 def org_audit(request, code):
     org = scope.get_org_for_user(request.user, code, admin=True)
-    page = Paginator(queries.org_events(org), 50).get_page(request.GET.get("page"))
+    page = Paginator(queries.org_events(request.user, org), 50).get_page(request.GET.get("page"))
     return render(request, "orgs/audit.html", {"org": org, "page": page})
 
 

@@ -35,3 +35,13 @@ def test_query_count_is_bounded(client, demo, django_assert_max_num_queries):
     client.force_login(demo.admin)
     with django_assert_max_num_queries(10):
         client.get(reverse("org_audit", args=["DW"]))
+
+
+def test_a_non_recursive_administrator_sees_only_their_organization(client, demo, django_user_model):
+    from orglife.orgs import services
+    narrow = django_user_model.objects.create_user("narrow")
+    services.grant_role(actor=None, user=narrow, org=demo.dw, role="administrator", recursive=False)
+    client.force_login(narrow)
+    body = client.get(reverse("org_audit", args=["DW"])).content.decode()
+    assert "测试党委" in body  # DW's own events
+    assert "李四" not in body and "赵六" not in body  # members of branches below are not theirs
