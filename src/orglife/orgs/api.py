@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import QuerySet, Sum
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 from pydantic import ConfigDict
@@ -17,8 +17,8 @@ from pydantic import ConfigDict
 from orglife.api.schemas import FIELD_LABELS, DetailOut, ErrorsOut, errors_body
 from orglife.core import scope
 
-from . import search, services
-from .models import ON_ROSTER, Category, Member, Organization, OrgKind, Term
+from . import queries, services
+from .models import Category, Member, Organization, OrgKind, Term
 from .validation import LABELS
 
 router = Router(tags=["组织与党员"])
@@ -232,22 +232,6 @@ def _member_out(user, m: Member) -> dict:
     }
 
 
-def _search(qs: QuerySet, user, text: str) -> QuerySet:
-    kind, value = search.classify(text)
-    if kind == "initials":
-        return qs.filter(name_initials__startswith=value)
-    if kind == "name":
-        return qs.filter(name__contains=value)
-    hit = Q(id_reversed__startswith=search.reverse_id(value))
-    if len(value) > 4:
-        # Beyond the 4 digits a masked number shows, an ID search would reveal hidden digits:
-        # match only members whose personal data the caller may see.
-        manage = scope.org_q(user, scope.WRITE, prefix="org__")
-        if manage is not None:
-            hit &= manage | Q(user=user)
-    return qs.filter(hit)
-
-
 # ---------------------------------------------------------------- organizations
 
 
@@ -307,31 +291,10 @@ def member_list(request, filters: Query[MemberFilters]):
     """指定组织（默认含下级组织）或调用者全部可见范围内的党员，分页。
     身份号码和手机号码仅对本人及该党员所在组织的管理者完整显示，其余脱敏。"""
     user = request.auth
-    in_scope = scope.org_q(user, prefix="org__")
-    qs = Member.objects.all()
-    if filters.org:
-        org = scope.get_org_for_user(user, filters.org)
-        if org.kind == OrgKind.PARTY_GROUP:
-            qs = qs.filter(party_group=org)
-        elif filters.subtree:
-            qs = qs.filter(org__path__startswith=org.path)
-        else:
-            qs = qs.filter(org=org)
-        if in_scope is not None:  # a non-recursive grant covers the org, not its subtree
-            qs = qs.filter(in_scope)
-    elif in_scope is not None:
-        qs = qs.filter(in_scope | Q(user=user))  # a member always sees their own record
-    if filters.status == "all":
-        pass
-    elif filters.status:
-        qs = qs.filter(status=filters.status)
-    else:
-        qs = qs.filter(status__in=ON_ROSTER)
-    if filters.category:
-        qs = qs.filter(category=filters.category)
-    if filters.q and filters.q.strip():
-        qs = _search(qs, user, filters.q)
-    qs = qs.select_related("org", "party_group").order_by("org__path", "id")
+    base = scope.get_org_for_user(user, filters.org) if filters.org else None
+    f = queries.RosterFilter(q=(filters.q or "").strip(), category=filters.category or "",
+                             status=filters.status or "", subtree=filters.subtree)
+    qs = queries.roster(user, base, f).select_related("org", "party_group")
     count, members = _page(qs, filters)
     items = [_member_out(user, m) for m in members]
     return {"count": count, "limit": filters.limit, "offset": filters.offset, "items": items}

@@ -135,6 +135,7 @@ class RosterFilter:
     category: str = ""
     status: str = ""  # "" = everyone on the roster; "all" = including transferred out / deceased
     branch: str = ""  # an org code inside the page's subtree
+    subtree: bool = True  # False: the organization's own members only
 
 
 def roster_base(org: Organization, f: RosterFilter) -> Organization:
@@ -145,11 +146,17 @@ def roster_base(org: Organization, f: RosterFilter) -> Organization:
     return org
 
 
-def roster(user, base: Organization, f: RosterFilter) -> QuerySet:
-    """Members of base's subtree matching the filter, ordered for the roster. Load pages of it
-    through RosterPaginator, which reads the page's ids first and then only those rows."""
-    if base.kind == OrgKind.PARTY_GROUP:  # a group's roster is its group members
+def roster(user, base: Organization | None, f: RosterFilter) -> QuerySet:
+    """Members matching the filter, ordered for the roster: base's subtree (or base alone when
+    f.subtree is False), or with base None everyone the user may see plus their own record.
+    Load pages of it through RosterPaginator (ids first, then only the page's rows)."""
+    if base is None:
+        in_scope = scope.org_q(user, prefix="org__")
+        qs = Member.objects.all() if in_scope is None else Member.objects.filter(in_scope | Q(user=user))
+    elif base.kind == OrgKind.PARTY_GROUP:  # a group's roster is its group members
         qs = Member.objects.filter(party_group=base)
+    elif not f.subtree:
+        qs = Member.objects.filter(org=base)
     else:
         # A non-recursive grant covers its organization, not the branches below it.
         qs = Member.objects.filter(org_id__in=visible_subtree_ids(user, base))
@@ -162,29 +169,35 @@ def roster(user, base: Organization, f: RosterFilter) -> QuerySet:
     if f.category:
         qs = qs.filter(category=f.category)
     if f.q:
-        kind, value = search.classify(f.q)
-        if kind == "initials":
-            qs = qs.filter(name_initials__startswith=value)
-        elif kind == "id_tail":
-            if len(value) > MASK_VISIBLE_TAIL and not scope.can_manage(user, base):
-                # Viewers see only the last 4 characters; a longer search would let them confirm
-                # the hidden digits one by one.
-                value = value[-MASK_VISIBLE_TAIL:]
-            qs = qs.filter(id_reversed__startswith=search.reverse_id(value))
-        else:
-            if connection.vendor == "postgresql":
-                # Index lookup by character pairs (migration orgs.0003); LIKE stays as the recheck.
-                qs = qs.filter(RawSQL("orglife_name_grams(orgs_member.name) @> orglife_name_grams(%s)",
-                                      [value], output_field=BooleanField()))
-            qs = qs.filter(name__contains=value)
+        qs = _search(qs, user, f.q)
     return qs.order_by("org_id", "id")
+
+
+def _search(qs: QuerySet, user, text: str) -> QuerySet:
+    kind, value = search.classify(text)
+    if kind == "initials":
+        return qs.filter(name_initials__startswith=value)
+    if kind == "id_tail":
+        qs = qs.filter(id_reversed__startswith=search.reverse_id(value))
+        if len(value) > MASK_VISIBLE_TAIL:
+            # Beyond the characters a masked number shows, a search would confirm hidden digits:
+            # match only members whose full number the user may see (managers, and oneself).
+            managed = scope.org_q(user, scope.WRITE, prefix="org__")
+            if managed is not None:
+                qs = qs.filter(managed | Q(user=user))
+        return qs
+    if connection.vendor == "postgresql":
+        # Index lookup by character pairs (migration orgs.0003); LIKE stays as the exact recheck.
+        qs = qs.filter(RawSQL("orglife_name_grams(orgs_member.name) @> orglife_name_grams(%s)",
+                              [value], output_field=BooleanField()))
+    return qs.filter(name__contains=value)
 
 
 def roster_count(base: Organization, f: RosterFilter, user) -> int | None:
     """The roster's size from the cached per-organization counts, when only the subtree and the
     category are filtered (the common case, and the costliest to COUNT at scale); else None.
     Given the viewer, also None when their scope covers only part of the subtree."""
-    if f.q or f.status:
+    if f.q or f.status or not f.subtree:
         return None
     if base.kind != OrgKind.PARTY_GROUP and not scope.covers_subtree(user, base):
         return None
