@@ -162,6 +162,8 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = _env_bool("EMAIL_USE_TLS", False)
 
 ORGLIFE_PAGE_SIZE = 20
+# A web export builds the file inside the request: larger rosters are exported branch by branch.
+ORGLIFE_MAX_EXPORT_ROWS = int(os.environ.get("ORGLIFE_MAX_EXPORT_ROWS", "20000"))
 
 LOGGING = {
     "version": 1,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
@@ -133,5 +134,9 @@ def roster_template(request):
 @require_GET
 def roster_export(request, code):
     org = get_org_for_user(request.user, code, write=False)
-    data = roster_io.export_xlsx(org, request.user)
+    try:
+        data = roster_io.export_xlsx(org, request.user, limit=settings.ORGLIFE_MAX_EXPORT_ROWS)
+    except roster_io.ExportTooLarge as exc:
+        messages.error(request, str(exc))
+        return redirect("org_detail", code=org.code)
     return _xlsx_response(data, f"{org.name}-党员花名册-{timezone.localdate():%Y%m%d}.xlsx")

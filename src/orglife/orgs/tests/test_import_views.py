@@ -361,3 +361,20 @@ def test_export_with_a_non_recursive_grant_leaves_out_the_subtree(client, demo):
 
     assert response.status_code == 200
     assert read_table(response.content)[1:] == []  # DW itself has no members; ZB1–ZB3 are not covered
+
+
+def test_export_of_a_party_group_lists_its_members(client, demo):
+    import io
+
+    import openpyxl
+    client.force_login(demo.secretary)
+    r = client.get(reverse("roster_export", args=["XZ1"]))
+    rows = list(openpyxl.load_workbook(io.BytesIO(b"".join(r.streaming_content) if r.streaming else r.content)).active.iter_rows(values_only=True))
+    assert [row[0] for row in rows[1:]] == ["李四"]
+
+
+def test_a_roster_too_large_for_the_web_is_refused_with_a_message(client, demo, settings):
+    settings.ORGLIFE_MAX_EXPORT_ROWS = 1
+    client.force_login(demo.secretary)
+    r = client.get(reverse("roster_export", args=["ZB1"]), follow=True)
+    assert "名册超过 1 人，请从下级组织分别导出" in r.content.decode()
