@@ -60,6 +60,8 @@ ACTION_LABELS = {
     "roster.export": "导出花名册",
     "api_token.issue": "签发接口令牌",
     "scale.seed": "生成规模测试数据",
+    "user.create": "新建账号",
+    "user.password_change": "修改密码",
 }
 
 

@@ -2,9 +2,11 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 
+from . import audit
 from .scope import grants
 
 
@@ -44,5 +46,8 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     success_url = reverse_lazy("me")
 
     def form_valid(self, form):
+        with transaction.atomic():
+            response = super().form_valid(form)
+            audit.record(actor=self.request.user, action="user.password_change", target=self.request.user)
         messages.success(self.request, "密码已修改。")
-        return super().form_valid(form)
+        return response

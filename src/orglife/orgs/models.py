@@ -152,6 +152,8 @@ class Member(models.Model):
     def rights(self) -> list[str]:
         if self.status not in (Status.ACTIVE, Status.MOBILE):
             return []
+        # member.rights is tighten: none, so no profile can change it: the national library
+        # answers for every organization without looking up the member's profile.
         return org_checks.voting_rights(get_profile(), self.category)
 
     @property

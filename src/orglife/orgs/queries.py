@@ -242,8 +242,11 @@ def member_posts(member: Member) -> list[PostHolding]:
 
 
 def org_events(user, org: Organization) -> QuerySet:
+    in_org = Q(org_id__in=visible_subtree_ids(user, org, min_role="administrator"))
+    if user.is_superuser and org.depth == 1:
+        in_org |= Q(org__isnull=True)  # account and token events belong to no organization
     return (
-        AuditEvent.objects.filter(org_id__in=visible_subtree_ids(user, org, min_role="administrator"))
+        AuditEvent.objects.filter(in_org)
         .select_related("actor", "org")
         .order_by("-created_at", "-id")
     )

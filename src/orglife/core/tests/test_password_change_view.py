@@ -34,3 +34,11 @@ def test_it_needs_the_old_password(client, demo):
 
 def test_it_requires_login(client, demo):
     assert client.get(reverse("password_change")).status_code == 302
+
+
+def test_it_is_audited(client, demo):
+    from orglife.core.models import AuditEvent
+    client.force_login(demo.member)
+    client.post(reverse("password_change"), {"old_password": "Secret-pass-2026",
+                                             "new_password1": "Another-pass-2027", "new_password2": "Another-pass-2027"})
+    assert AuditEvent.objects.filter(action="user.password_change", actor=demo.member).count() == 1

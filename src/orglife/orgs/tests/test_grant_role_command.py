@@ -16,6 +16,7 @@ def test_it_creates_an_account_with_a_scoped_role(demo, capsys):
     assert user.check_password(password)
     assert set(visible_orgs(user).values_list("code", flat=True)) == {"ZZ", "ZB1", "ZB2", "XZ1"}
     assert AuditEvent.objects.filter(action="grant.create", org=demo.zz).exists()
+    assert AuditEvent.objects.filter(action="user.create", target_id=str(user.pk)).exists()
 
 
 def test_it_grants_without_subtree(demo):

@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from orglife.core import audit
 from orglife.core.models import Role
 from orglife.orgs import services
 from orglife.orgs.idcard import normalize_id
@@ -38,6 +39,8 @@ class Command(BaseCommand):
                 password = secrets.token_urlsafe(12)
                 user.set_password(password)
                 user.save()
+                audit.record(actor=None, action="user.create", target=user, org=None,
+                             changes={"username": [None, username]})
             if org:
                 target = Organization.objects.filter(code=org).first()
                 if target is None:
