@@ -16,11 +16,11 @@ read only for one organization's drill-down (compliance_rows with subtree=False,
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
-from functools import cached_property
+from dataclasses import replace
+from typing import NamedTuple
 
 from django.core.paginator import Page, Paginator
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count, Q, QuerySet
 
 from orglife.core import scope
@@ -35,8 +35,7 @@ HEATMAP_PAGE = 50
 COMMITTEE_MIN_HOLDERS = 3  # as orgs.queries.org_findings: a 支部委员会 has 3–5 members (RULES §1.1)
 
 
-@dataclass(frozen=True)
-class OrgInfo:
+class OrgInfo(NamedTuple):  # a tuple: ~80,000 of them are built for a whole tree
     id: int
     code: str
     name: str
@@ -48,34 +47,41 @@ class OrgInfo:
     profile: str = DEFAULT_PROFILE
 
 
-class Judged:
-    """One judgement, shared by every organization with the same facts and counts. Its verdicts
-    carry org_id 0 and no meeting ids; OrgCompliance hands out per-organization copies."""
+class Segment:
+    """The verdicts of one kind for a year, shared by every organization with the same facts and
+    the same monthly counts of that kind. They carry org_id 0 and no meeting ids; OrgCompliance
+    hands out per-organization copies."""
+
+    __slots__ = ("verdicts", "kind", "_months")
 
     def __init__(self, verdicts: list[core.Verdict]):
         self.verdicts = verdicts
+        self.kind = verdicts[0].kind if verdicts else ""
+        self._months: list[str | None] | None = None
 
-    @cached_property
+    @property
     def months(self) -> list[str | None]:
-        return core.month_statuses(self.verdicts)
+        if self._months is None:
+            self._months = core.month_statuses(self.verdicts)
+        return self._months
 
-    def months_of(self, kind: str | None) -> list[str | None]:
-        if not kind:
-            return self.months
-        cache = self.__dict__.setdefault("_by_kind", {})
-        if kind not in cache:
-            cache[kind] = core.month_statuses(self.verdicts, kind)
-        return cache[kind]
+
+def _worst(a: str | None, b: str | None) -> str | None:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return a if core.STATUS_SEVERITY[a] >= core.STATUS_SEVERITY[b] else b
 
 
 class OrgCompliance:
-    """An organization's verdicts for a year."""
+    """An organization's verdicts for a year: one shared Segment per kind it owes."""
 
-    __slots__ = ("org", "judged", "_verdicts")
+    __slots__ = ("org", "segments", "_verdicts")
 
-    def __init__(self, org: OrgInfo, judged: Judged, verdicts: list[core.Verdict] | None = None):
+    def __init__(self, org: OrgInfo, segments: tuple[Segment, ...], verdicts: list[core.Verdict] | None = None):
         self.org = org
-        self.judged = judged
+        self.segments = segments
         self._verdicts = verdicts
 
     @property
@@ -83,12 +89,17 @@ class OrgCompliance:
         if self._verdicts is None:
             org_id, make = self.org.id, core.Verdict
             self._verdicts = [make(org_id, v.kind, v.period, v.required, v.held, v.status, v.rule, v.explanation, [])
-                              for v in self.judged.verdicts]
+                              for segment in self.segments for v in segment.verdicts]
         return self._verdicts
 
     def months(self, kind: str | None = None) -> list[str | None]:
         """Worst status per month (1–12), of one kind or of all."""
-        return self.judged.months_of(kind)
+        out: list[str | None] = [None] * 12
+        for segment in self.segments:
+            if kind and segment.kind != kind:
+                continue
+            out = [_worst(a, b) for a, b in zip(out, segment.months, strict=True)]
+        return out
 
 
 # ------------------------------------------------------------------ organizations and scope
@@ -110,9 +121,9 @@ def requiring_kinds() -> set[str] | None:
 
 def subtree_orgs(user, root: Organization, subtree: bool = True, only_requiring: bool = False) -> QuerySet:
     """The organizations of root's subtree the user may see (root alone when subtree is false),
-    in tree order, as rows of ORG_FIELDS."""
+    in tree order, as tuples of ORG_FIELDS."""
     if not subtree:
-        return Organization.objects.filter(pk=root.pk).values(*ORG_FIELDS)
+        return Organization.objects.filter(pk=root.pk).values_list(*ORG_FIELDS)
     qs = Organization.objects.filter(path__startswith=root.path)
     covered = user.is_superuser or any(
         g.recursive and root.path.startswith(g.path) for g in scope.grants(user)
@@ -125,10 +136,10 @@ def subtree_orgs(user, root: Organization, subtree: bool = True, only_requiring:
         kinds = requiring_kinds()
         if kinds is not None:
             qs = qs.filter(kind__in=sorted(kinds))
-    return qs.order_by("path").values(*ORG_FIELDS)
+    return qs.order_by("path").values_list(*ORG_FIELDS)
 
 
-def _profiles(root: Organization, rows: list[dict]) -> list[OrgInfo]:
+def _profiles(root: Organization, rows: list[tuple]) -> list[OrgInfo]:
     """OrgInfo for each row with its effective rule profile: its own, else the nearest ancestor's.
     One query for the profiles set in root's subtree or above it."""
     ancestors = root.ancestor_paths()
@@ -143,7 +154,7 @@ def _profiles(root: Organization, rows: list[dict]) -> list[OrgInfo]:
     for row in rows:
         name = DEFAULT_PROFILE
         if set_here:
-            path = row["path"]
+            path = row[3]
             for length in range(len(path), 0, -step):
                 found = set_here.get(path[:length])
                 if found:
@@ -151,8 +162,7 @@ def _profiles(root: Organization, rows: list[dict]) -> list[OrgInfo]:
                     break
         if name not in known:
             name = DEFAULT_PROFILE
-        out.append(OrgInfo(row["id"], row["code"], row["name"], row["path"], row["depth"], row["kind"],
-                           row["established_on"], row["dissolved_on"], name))
+        out.append(OrgInfo(*row[:8], name))
     return out
 
 
@@ -187,7 +197,11 @@ def monthly_counts(year: int, root: Organization | None = None, ids: list[int] |
         ) s GROUP BY org_id, kind
     """
     out: dict[int, dict[str, str]] = {}
-    with connection.cursor() as cur:
+    with transaction.atomic(), connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            # A whole tree's aggregate costs enough to trigger JIT compilation, which takes longer
+            # (~0.5–1 s) than it saves; off for this query only.
+            cur.execute("SET LOCAL jit = off")
         cur.execute(sql, [dt.date(year, 1, 1), dt.date(year, 12, 31), *params])
         for org_id, kind, text in cur.fetchall():
             found = out.get(org_id)
@@ -246,8 +260,7 @@ def judge_orgs(root: Organization, infos: list[OrgInfo], year: int, on: dt.date,
     counts = monthly_counts(year, root, ids)
     exempt = exemptions(year, root, ids)
     committees = with_committee(root, ids)
-    segments: dict[tuple, list[core.Verdict]] = {}
-    combined: dict[tuple, Judged] = {}
+    segments: dict[tuple, Segment] = {}
     reqs_memo: dict[tuple[str, str], list[core.Requirement]] = {}
     no_counts: dict[str, str] = {}
     first_day, last_day = dt.date(year, 1, 1), dt.date(year, 12, 31)
@@ -257,10 +270,7 @@ def judge_orgs(root: Organization, infos: list[OrgInfo], year: int, on: dt.date,
         if reqs is None:
             reqs = reqs_memo[(info.profile, info.kind)] = core.requirements(get_profile(info.profile), info.kind, on)
         if not reqs:
-            judged = combined.get(())
-            if judged is None:
-                judged = combined[()] = Judged([])
-            out.append(OrgCompliance(info, judged))
+            out.append(OrgCompliance(info, ()))
             continue
         texts = counts.get(info.id, no_counts)
         has_committee = info.id in committees
@@ -272,19 +282,15 @@ def judge_orgs(root: Organization, infos: list[OrgInfo], year: int, on: dt.date,
         for req in reqs:
             text = texts.get(req.kind)
             kind_gone = tuple(e for e in gone if e[0] == req.kind) if gone else ()
-            key = (req, est, dis, req.needs_committee and has_committee, kind_gone, text)
+            key = (id(req), est, dis, req.needs_committee and has_committee, kind_gone, text)
             segment = segments.get(key)
             if segment is None:
                 facts = core.OrgFacts(0, info.kind, est, dis, has_committee)
-                segment = segments[key] = core.judge_counts(facts, [req], _parse_counts(req.kind, text), year, on,
-                                                            kind_gone)
-            parts.append(id(segment))
+                segment = segments[key] = Segment(
+                    core.judge_counts(facts, [req], _parse_counts(req.kind, text), year, on, kind_gone)
+                )
             parts.append(segment)
-        key = tuple(parts[::2])
-        judged = combined.get(key)
-        if judged is None:
-            judged = combined[key] = Judged([v for segment in parts[1::2] for v in segment])
-        out.append(OrgCompliance(info, judged))
+        out.append(OrgCompliance(info, tuple(parts)))
     return out
 
 
@@ -306,7 +312,10 @@ def judge_one(root: Organization, info: OrgInfo, year: int, on: dt.date) -> OrgC
     reqs = core.requirements(get_profile(info.profile), info.kind, on)
     facts = core.OrgFacts(info.id, info.kind, info.established_on, info.dissolved_on, has_committee)
     verdicts = core.judge(facts, reqs, meetings, year, on, gone)
-    return OrgCompliance(info, Judged([replace(v, org_id=0, meetings=[]) for v in verdicts]), verdicts)
+    by_kind: dict[str, list[core.Verdict]] = {}
+    for v in verdicts:
+        by_kind.setdefault(v.kind, []).append(replace(v, org_id=0, meetings=[]))
+    return OrgCompliance(info, tuple(Segment(vs) for vs in by_kind.values()), verdicts)
 
 
 def compliance_rows(user, org: Organization, year: int, on: dt.date, subtree: bool = True) -> list[OrgCompliance]:
@@ -341,12 +350,16 @@ def cell_meetings(org: Organization, kind: str, period_label: str) -> list[int]:
 
 def status_totals(rows: list[OrgCompliance]) -> dict[str, int]:
     """How many kind × period verdicts of the rows have each status."""
-    per_judged: dict[int, tuple[Judged, int]] = {}
+    uses: dict[int, list] = {}
     for row in rows:
-        judged, n = per_judged.get(id(row.judged), (row.judged, 0))
-        per_judged[id(row.judged)] = (judged, n + 1)
+        for segment in row.segments:
+            found = uses.get(id(segment))
+            if found is None:
+                uses[id(segment)] = [segment, 1]
+            else:
+                found[1] += 1
     totals = dict.fromkeys(core.STATUS_LABELS, 0)
-    for judged, n in per_judged.values():
-        for v in judged.verdicts:
+    for segment, n in uses.values():
+        for v in segment.verdicts:
             totals[v.status] += n
     return totals

@@ -17,7 +17,7 @@ from orglife.rules.compliance import KIND_LABELS, STATUS_LABELS
 
 from .models import Attendance, Meeting, MeetingStatus
 
-XLSX_MAX_ORGS = 20_000  # ~33 rows each: stay well inside a sheet's 1,048,576 rows
+XLSX_MAX_ORGS = 5_000  # ~24 rows each; a county-sized export takes ~10–20 s (docs/performance.md)
 XLSX_FILLS = {"met": "C8E6C9", "due": "FFE0A3", "missed": "FFCDD2", "upcoming": "EEEEEE", "exempt": "BBDEFB",
               "not_applicable": "FAFAFA"}
 COUNTED = (MeetingStatus.SUBMITTED, MeetingStatus.APPROVED)

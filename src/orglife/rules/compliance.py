@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import lru_cache
 
 from .loader import Profile
 from .periods import Period, periods_of_year
@@ -150,42 +151,49 @@ def judge_counts(
     themselves: the shape a SQL aggregate gives. ids, when given, are the meeting ids per
     (kind, month) in date order; without them each verdict's meetings list is empty."""
     exempt = set(exemptions)
+    facts = OrgFacts(0, org.kind, org.established_on, org.dissolved_on, org.has_committee)
     out = []
     for req in reqs:
-        label = KIND_LABELS[req.kind]
-        for period in periods_of_year(year, req.every):
+        kind = req.kind
+        for period in _periods(year, req.every):
             months = range(period.start.month, period.end.month + 1)
-            per_month = [counts.get((req.kind, month), 0) for month in months]
-            held = sum(per_month)
-            counted = [i for month in months for i in ids.get((req.kind, month), ())] if ids else []
-            base = dict(org_id=org.id, kind=req.kind, period=period.label, required=req.min, held=held,
-                        rule=req.rule_id, meetings=counted)
-            reason = _not_applicable_reason(org, req, period)
-            if reason:
-                out.append(Verdict(**base, status="not_applicable", explanation=reason))
-                continue
-            if (req.kind, period.label) in exempt:
-                out.append(Verdict(**base, status="exempt", explanation=f"{period.label}的{label}已批准免于召开。"))
-                continue
-            rule_text = f"按规定{EVERY_LABELS[req.every]}至少召开{req.min}次{label}"
-            if held >= req.min:
-                status = "met"
-                text = f"{rule_text}，{period.label}已召开{held}次。"
-                if req.preferred_quarter and not any(
-                    n and (month - 1) // 3 + 1 == req.preferred_quarter for month, n in zip(months, per_month, strict=True)
-                ):
-                    text += f"（一般应安排在第{req.preferred_quarter}季度）"
-            elif period.end < on:
-                status = "missed"
-                text = f"{rule_text}，{period.label}已结束，仅召开{held}次。"
-            elif period.start <= on:
-                status = "due"
-                text = f"{rule_text}，{period.label}截至{on:%-m月%-d日}已召开{held}次，尚需{req.min - held}次。"
-            else:
-                status = "upcoming"
-                text = f"{rule_text}，{period.label}尚未开始。"
-            out.append(Verdict(**base, status=status, explanation=text))
+            per_month = tuple(counts.get((kind, month), 0) for month in months)
+            counted = [i for month in months for i in ids.get((kind, month), ())] if ids else []
+            status, text = _status(facts, req, period, per_month, (kind, period.label) in exempt, on)
+            out.append(Verdict(org.id, kind, period.label, req.min, sum(per_month), status, req.rule_id, text, counted))
     return out
+
+
+@lru_cache(maxsize=256)
+def _periods(year: int, every: str) -> tuple[Period, ...]:
+    return tuple(periods_of_year(year, every))
+
+
+@lru_cache(maxsize=65536)
+def _status(org: OrgFacts, req: Requirement, period: Period, per_month: tuple[int, ...], exempt: bool,
+            on: dt.date) -> tuple[str, str]:
+    """Status and explanation of one kind × period (cached: a tree has few distinct ones)."""
+    reason = _not_applicable_reason(org, req, period)
+    if reason:
+        return "not_applicable", reason
+    label = KIND_LABELS[req.kind]
+    if exempt:
+        return "exempt", f"{period.label}的{label}已批准免于召开。"
+    held = sum(per_month)
+    rule_text = f"按规定{EVERY_LABELS[req.every]}至少召开{req.min}次{label}"
+    if held >= req.min:
+        text = f"{rule_text}，{period.label}已召开{held}次。"
+        months = range(period.start.month, period.end.month + 1)
+        if req.preferred_quarter and not any(
+            n and (month - 1) // 3 + 1 == req.preferred_quarter for month, n in zip(months, per_month, strict=True)
+        ):
+            text += f"（一般应安排在第{req.preferred_quarter}季度）"
+        return "met", text
+    if period.end < on:
+        return "missed", f"{rule_text}，{period.label}已结束，仅召开{held}次。"
+    if period.start <= on:
+        return "due", f"{rule_text}，{period.label}截至{on:%-m月%-d日}已召开{held}次，尚需{req.min - held}次。"
+    return "upcoming", f"{rule_text}，{period.label}尚未开始。"
 
 
 def period_months(label: str) -> range:
