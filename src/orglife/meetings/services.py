@@ -21,7 +21,6 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from orglife.core import audit
-from orglife.core.models import ACTION_LABELS
 from orglife.orgs.models import ON_ROSTER, Member, Organization, OrgKind, Term
 from orglife.orgs.services import ServiceError
 from orglife.rules import compliance
@@ -44,21 +43,6 @@ from .models import (
 __all__ = ["ServiceError"]
 
 # Chinese names of this module's audit actions (the audit page shows these).
-ACTION_LABELS.update(
-    {
-        "meeting.create": "新建会议",
-        "meeting.update": "修改会议纪实",
-        "meeting.start": "开始会议（生成应到名单）",
-        "meeting.attendance": "登记出席情况",
-        "meeting.sign_in": "扫码签到",
-        "meeting.guest_add": "添加列席人员",
-        "meeting.resolution_add": "添加会议决议",
-        "meeting.follow_up_add": "添加会后跟进事项",
-        "meeting.attachment_add": "上传会议附件",
-        "meeting.submit": "提交会议纪实（锁定）",
-        "meeting.amend": "更正会议纪实",
-    }
-)
 
 # Fields of the record a secretary types (meeting_create/update/amend accept these).
 RECORD_FIELDS = (

@@ -257,3 +257,19 @@ def test_grants_are_loaded_once_per_user_object(demo, django_assert_num_queries)
         scope.can_view(officer, demo.zb1)
         scope.can_manage(officer, demo.zb2)
         scope.can_view(officer, demo.zb3)
+
+
+def test_every_audited_action_has_a_chinese_label():
+    """Audit pages show ACTION_LABELS; an action written by the code without a label would show raw."""
+    import pathlib
+    import re
+
+    from orglife.core.models import ACTION_LABELS
+    src = pathlib.Path(__file__).resolve().parents[2]
+    found = set()
+    for path in src.rglob("*.py"):
+        if "tests" in path.parts:
+            continue
+        text = path.read_text(encoding="utf-8")
+        found |= set(re.findall(r'action="([a-z_]+\.[a-z_]+)"', text))
+    assert found and found <= set(ACTION_LABELS), sorted(found - set(ACTION_LABELS))
