@@ -3,14 +3,15 @@
 One call reads, whatever the subtree's size, a fixed number of queries:
 1. the organizations (the visible subtree, or one page of it);
 2. the rule profiles set anywhere in the subtree or above it (inheritance is resolved in memory);
-3. one aggregate over MeetingKind (counted, held in the year) grouped by organization, kind and
-   month, folded into one text per organization on PostgreSQL;
+3. one hash aggregate over MeetingKind (counted, held in the year) per organization × kind, the
+   twelve monthly counts packed into two integers;
 4. the approved exemptions of the year;
 5. which branches have a 支部委员会 (≥ 3 office holders in a current term, as orgs.queries);
-and the pure core (orglife.rules.compliance.judge_counts) judges each organization. Organizations
-with the same facts and the same monthly counts share one judgement (a tree of 44,000 branches
-has a few hundred distinct ones), so a whole province is judged in about a second. Meeting ids are
-read only for one organization's drill-down (compliance_rows with subtree=False, cell_meetings).
+and the pure core (orglife.rules.compliance.judge_counts) judges each kind. Organizations with the
+same facts and the same monthly counts of a kind share one judgement of it (a Segment): 44,000
+branches have a few thousand distinct ones, so a whole province is judged in about 2 s and a
+county in ~150 ms (docs/performance.md, "Compliance"). Meeting ids are read only for one
+organization's drill-down (compliance_rows with subtree=False, cell_meetings).
 """
 
 from __future__ import annotations
