@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 from unittest import mock
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from openpyxl import load_workbook
 
-from orglife.meetings.models import Amendment, Attendance, Resolution
 from orglife.meetings.tests.test_compliance_queries import record
 from orglife.orgs import services
 from orglife.orgs.models import Organization
@@ -125,60 +122,3 @@ def test_the_number_of_queries_does_not_grow_with_organizations_or_meetings(clie
         record(demo.zb1, dt.date(YEAR, month, 9), ["theme_day"])
     assert _queries(client, demo.admin, "DW") == before
     assert _queries(client, demo.admin, "ZB1") <= before + 6  # + the branch's own drill-down
-
-
-def test_xlsx_export(client, demo):
-    record(demo.zb1, dt.date(YEAR, 11, 5), ["theme_day"])
-    client.force_login(demo.officer)
-    response = client.get(reverse("compliance_xlsx", args=["ZZ"]), {"year": YEAR})
-    assert response.status_code == 200
-    assert "attachment" in response["Content-Disposition"]
-    ws = load_workbook(io.BytesIO(response.content)).active
-    rows = list(ws.iter_rows(values_only=True))
-    assert rows[1] == ("组织编码", "组织名称", "会议类型", "期间", "应召开", "已召开", "状态", "说明", "依据")
-    assert ("ZB1", "第一党支部", "主题党日", f"{YEAR}-11", 1, 1, "已完成") in [r[:7] for r in rows]
-    assert ("ZB2", "第二党支部", "主题党日", f"{YEAR}-10", 1, 0, "未完成") in [r[:7] for r in rows]
-    assert not [r for r in rows[2:] if r[0] == "ZB3"]
-    assert client.get(reverse("compliance_xlsx", args=["ZB3"])).status_code == 403
-    assert client.get(reverse("compliance_xlsx", args=["ZZ"]), {"year": "x"}).status_code == 400
-
-
-def test_book_pdf(client, demo):
-    meeting = record(demo.zb1, dt.date(YEAR, 3, 5), ["theme_day", "assembly"], topic="学习党章")
-    meeting.minutes = "书记传达上级精神，大家逐条学习。"
-    meeting.save()
-    Attendance.objects.create(meeting=meeting, member=demo.m1, voting_entitled=True, status="present")
-    Attendance.objects.create(meeting=meeting, member=demo.m2, voting_entitled=True, status="on_leave", reason="出差")
-    Resolution.objects.create(meeting=meeting, text="同意李四同志按期转正", yes=2)
-    Amendment.objects.create(meeting=meeting, version=1, reason="补记发言", before={"minutes": "原记录"})
-    record(demo.zb1, dt.date(YEAR, 1, 5), ["theme_day"], topic="新年第一课")
-    record(demo.zb1, dt.date(YEAR, 2, 5), ["theme_day"], counted=False, topic="草稿会议")
-    from orglife.meetings import reports
-
-    context = reports.book_context(demo.zb1, YEAR)
-    assert [m["meeting"].topic for m in context["meetings"]] == ["新年第一课", "学习党章"]
-    assert context["meetings"][1]["present"] == 1 and context["meetings"][1]["leave"] == 1
-    client.force_login(demo.secretary)
-    response = client.get(reverse("book_pdf", args=["ZB1"]), {"year": YEAR})
-    assert response.status_code == 200
-    assert response["Content-Type"] == "application/pdf"
-    assert response.content.startswith(b"%PDF")
-    client.force_login(demo.officer)
-    assert client.get(reverse("book_pdf", args=["ZB3"])).status_code == 403
-
-
-def test_book_html_has_everything_the_record_holds(rf, demo):
-    from django.template.loader import render_to_string
-
-    from orglife.meetings import reports
-
-    meeting = record(demo.zb1, dt.date(YEAR, 3, 5), ["theme_day", "assembly"], topic="学习党章")
-    meeting.minutes = "书记传达上级精神。"
-    meeting.save()
-    Attendance.objects.create(meeting=meeting, member=demo.m1, voting_entitled=True, status="present")
-    Resolution.objects.create(meeting=meeting, text="同意李四同志按期转正", yes=2)
-    Amendment.objects.create(meeting=meeting, version=1, reason="补记发言", before={"minutes": "原记录"})
-    html = render_to_string("meetings/book_pdf.html", reports.book_context(demo.zb1, YEAR))
-    for text in ("学习党章", "主题党日、支部党员大会", "李四", "书记传达上级精神。", "同意李四同志按期转正", "补记发言", "原记录",
-                 "应到 1 人，实到 1 人"):
-        assert text in html
