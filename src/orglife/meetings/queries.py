@@ -127,13 +127,8 @@ def subtree_orgs(user, root: Organization, subtree: bool = True, only_requiring:
     if not subtree:
         return Organization.objects.filter(pk=root.pk).values_list(*ORG_FIELDS)
     qs = Organization.objects.filter(path__startswith=root.path)
-    covered = user.is_superuser or any(
-        g.recursive and root.path.startswith(g.path) for g in scope.grants(user)
-    )
-    if not covered:
-        q = scope.org_q(user)
-        if q is not None:
-            qs = qs.filter(q)
+    if not scope.covers_subtree(user, root):  # a non-recursive grant covers its organization only
+        qs = qs.filter(scope.org_q(user))
     if only_requiring:
         kinds = requiring_kinds()
         if kinds is not None:
