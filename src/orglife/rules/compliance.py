@@ -128,9 +128,8 @@ def judge(
     """
     counts: dict[tuple[str, int], int] = {}
     ids: dict[tuple[str, int], list[int]] = {}
-    for m in sorted(meetings, key=lambda m: (m.held_on, m.id)):
-        if m.held_on is None or m.held_on.year != year:
-            continue
+    in_year = [m for m in meetings if m.held_on is not None and m.held_on.year == year]
+    for m in sorted(in_year, key=lambda m: (m.held_on, m.id)):
         for kind in m.kinds:
             key = (kind, m.held_on.month)
             counts[key] = counts.get(key, 0) + 1

@@ -176,3 +176,12 @@ def test_two_thirds_quorum_from_rule_data_includes_exactly_two_thirds(present, d
 def test_quorum_with_nobody_due_is_not_met():
     assert not quorum_met(present_entitled=0, entitled_due=0)
     assert not resolution_passed(yes=0, entitled_due=0)
+
+
+def test_meetings_outside_the_year_or_without_a_date_do_not_count():
+    meetings = [HeldMeeting(1, dt.date(2025, 12, 31), frozenset({"theme_day"})),
+                HeldMeeting(2, None, frozenset({"theme_day"})),
+                HeldMeeting(3, dt.date(2026, 1, 1), frozenset({"theme_day"}))]
+    verdicts = {(v.kind, v.period): v for v in judge(BRANCH, _reqs(2026), meetings, 2026, dt.date(2027, 1, 1))}
+    assert verdicts[("theme_day", "2026-01")].meetings == [3]
+    assert sum(v.held for v in verdicts.values()) == 1
