@@ -50,6 +50,7 @@ def test_xlsx_export(client, demo):
     assert ("ZB1", "第一党支部", "主题党日", f"{YEAR}-11", 1, 1, "已完成") in [r[:7] for r in rows]
     assert ("ZB2", "第二党支部", "主题党日", f"{YEAR}-10", 1, 0, "未完成") in [r[:7] for r in rows]
     assert not [r for r in rows[2:] if r[0] == "ZB3"]
+    assert len(ws.conditional_formatting) == 1  # the status column is coloured by rule
     assert client.get(reverse("compliance_xlsx", args=["ZB3"])).status_code == 403
     assert client.get(reverse("compliance_xlsx", args=["ZZ"]), {"year": "x"}).status_code == 400
 
