@@ -83,7 +83,12 @@ def compliance_heatmap(request, code):
     if org.kind in (queries.requiring_kinds() or {org.kind}):
         own = queries.compliance_rows(request.user, org, year, today, subtree=False)[0]
     drill = []
+    by_kind = []
     if own is not None:
+        for segment in own.segments:
+            cells = [{"month": m, "status": st or "not_applicable", "mark": STATUS_MARKS[st or "not_applicable"],
+                      "label": STATUS_LABELS[st or "not_applicable"]} for m, st in enumerate(segment.months, start=1)]
+            by_kind.append({"kind": segment.kind, "label": KIND_LABELS[segment.kind], "cells": cells})
         for v in own.verdicts:
             drill.append({
                 "kind": KIND_LABELS[v.kind], "period": v.period, "status": v.status,
@@ -105,6 +110,7 @@ def compliance_heatmap(request, code):
         "legend": [(s, STATUS_LABELS[s], STATUS_COLORS[s], STATUS_MARKS[s]) for s in statuses],
         "totals": [(STATUS_LABELS[s], n) for s, n in queries.status_totals(rows).items() if n],
         "drill": drill,
+        "by_kind": by_kind,
         "query": query,
         "is_branch": org.is_branch,
         "months": range(1, 13),

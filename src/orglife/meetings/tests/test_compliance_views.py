@@ -65,6 +65,11 @@ def test_drill_down_lists_kind_by_period_with_meeting_links(client, demo):
     assert f"/meetings/{meeting.pk}/" in html
     assert "按规定每月至少召开1次主题党日，2026-11已召开1次。" in html
     assert "第一党小组" in html  # the branch's own 党小组 is in its heat map
+    # Kind by month: the quarter's assembly colours all three months of Q4.
+    for month in (10, 11, 12):
+        assert f'data-kind="assembly" data-month="{month}" data-status="met"' in html
+    assert 'data-kind="theme_day" data-month="10" data-status="missed"' in html
+    assert 'data-kind="theme_day" data-month="12" data-status="upcoming"' in html
 
 
 def test_it_refuses_people_outside_the_scope(client, demo):
