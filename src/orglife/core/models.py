@@ -83,6 +83,8 @@ ACTION_LABELS = {
     "talk.create": "登记谈心谈话",
     "talk_todo.create": "布置谈话任务",
     "meetings.seed": "生成规模测试会议数据",
+    "exemption.grant": "批准免于召开",
+    "exemption.revoke": "撤销免于召开",
 }
 
 

@@ -42,7 +42,6 @@ from .models import (
 
 __all__ = ["ServiceError"]
 
-# Chinese names of this module's audit actions (the audit page shows these).
 
 # Fields of the record a secretary types (meeting_create/update/amend accept these).
 RECORD_FIELDS = (
