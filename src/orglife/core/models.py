@@ -84,6 +84,8 @@ ACTION_LABELS = {
     "talk_todo.create": "布置谈话任务",
     "meetings.seed": "生成规模测试会议数据",
     "exemption.grant": "批准免于召开",
+    "meeting.approve": "审核通过会议纪实",
+    "meeting.return": "退回会议纪实",
     "exemption.revoke": "撤销免于召开",
 }
 

@@ -139,3 +139,18 @@ def get_member_for_user(user, member_id: int, write: bool = False):
 def sees_personal_data(user, member) -> bool:
     """ID number and phone are shown in full only to the member and to managers of their org."""
     return is_self(user, member) or can_manage(user, member.org)
+
+
+def managed_below_q(user, prefix: str = "") -> Q | None:
+    """A Q for organizations strictly below those the user manages (the ones whose plans and
+    records the user reviews as the organization above). None means everything (superuser)."""
+    if user.is_authenticated and user.is_superuser:
+        return None
+    q = Q(pk__in=[])
+    for g in grants(user):
+        if RANK[Role(g.role)] < RANK[WRITE]:
+            continue
+        depth = len(g.path) // 4  # treebeard's steplen
+        below = Q(**{f"{prefix}path__startswith": g.path})
+        q |= below & (Q(**{f"{prefix}depth__gt": depth}) if g.recursive else Q(**{f"{prefix}depth": depth + 1}))
+    return q

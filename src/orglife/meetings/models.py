@@ -315,3 +315,21 @@ class TalkTodo(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id} {self.reason}"
+
+
+class RecordReview(models.Model):
+    """The organization above reviews a submitted record: approved, or returned with reasons
+    (内容不实 / 程序不清 / 要素不全 / 其他) for the branch to correct and submit again."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="reviews")
+    action = models.CharField(max_length=20)  # approve | return
+    reasons = models.JSONField(default=list, blank=True)  # ReturnReason values
+    comment = models.TextField(blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.meeting_id} {self.action}"

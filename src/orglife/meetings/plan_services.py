@@ -14,10 +14,8 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q
 
 from orglife.core import audit, scope
-from orglife.core.models import Role
 from orglife.orgs.models import Organization
 from orglife.orgs.services import ServiceError
 from orglife.rules.compliance import EVERY_LABELS, KIND_LABELS, Requirement, requirements
@@ -463,13 +461,5 @@ def last_return(reviews: Sequence[PlanReview]) -> PlanReview | None:
 def pending_plans(user):
     """Submitted plans of organizations directly below those the user manages."""
     qs = AnnualPlan.objects.filter(status=PlanStatus.SUBMITTED).select_related("org").order_by("updated_at", "id")
-    if user.is_authenticated and user.is_superuser:
-        return qs
-    q = Q(pk__in=[])
-    for g in scope.grants(user):
-        if scope.RANK[Role(g.role)] < scope.RANK[scope.WRITE]:
-            continue
-        depth = len(g.path) // Organization.steplen
-        below = Q(org__path__startswith=g.path)
-        q |= below & (Q(org__depth__gt=depth) if g.recursive else Q(org__depth=depth + 1))
-    return qs.filter(q)
+    below = scope.managed_below_q(user, prefix="org__")
+    return qs if below is None else qs.filter(below)

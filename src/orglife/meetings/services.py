@@ -654,6 +654,7 @@ def meeting_submit(
         errors["late_reason"] = f"会议召开已超过{days}天，补录须填写补录说明"
     if errors:
         raise ServiceError(errors)
+    previous = meeting.status  # started, or returned by the organization above
     with transaction.atomic():
         meeting.status = MeetingStatus.SUBMITTED
         meeting.submitted_at = now
@@ -668,7 +669,7 @@ def meeting_submit(
             target=meeting,
             org=meeting.org,
             changes={
-                "status": [MeetingStatus.STARTED, MeetingStatus.SUBMITTED],
+                "status": [previous, MeetingStatus.SUBMITTED],
                 "is_late": [False, late],
             },
         )

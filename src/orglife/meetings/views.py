@@ -27,7 +27,7 @@ from orglife.orgs.models import ON_ROSTER, Member, OrgKind
 from orglife.orgs.services import ServiceError
 from orglife.rules.compliance import KIND_LABELS
 
-from . import services, signin
+from . import review_services, services, signin
 from .forms import (
     AmendForm,
     AttachmentForm,
@@ -45,6 +45,7 @@ from .models import (
     Meeting,
     MeetingKind,
     MeetingStatus,
+    ReturnReason,
 )
 
 # ---------------------------------------------------------------- access
@@ -312,6 +313,9 @@ def _detail_context(request, meeting: Meeting, **extra) -> dict:
         "resolution_form": ResolutionForm(),
         "attachment_form": AttachmentForm(),
         "follow_up_form": FollowUpForm(members=members),
+        "reviews": list(meeting.reviews.select_related("actor")),
+        "may_review": meeting.status == MeetingStatus.SUBMITTED and review_services.may_review(request.user, meeting),
+        "return_reasons": ReturnReason.choices,
         **extra,
     }
 
