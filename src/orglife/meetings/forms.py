@@ -9,22 +9,10 @@ from django.utils import timezone
 from orglife.rules.compliance import KIND_LABELS
 
 from .models import AttendanceStatus, ContentCategory, Meeting
+from .services import RECORD_FIELDS
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-RECORD = (
-    "held_at",
-    "place",
-    "host",
-    "recorder",
-    "lecturer",
-    "topic",
-    "content_category",
-    "agenda",
-    "opinions",
-    "minutes",
-    "late_reason",
-)
 
 
 def _blank(choices):
@@ -92,7 +80,7 @@ class MeetingForm(forms.Form):
 
     @classmethod
     def initial_for(cls, meeting: Meeting, kinds: list[str]) -> dict:
-        data = {f: getattr(meeting, f) for f in RECORD if f not in ("host", "recorder", "held_at")}
+        data = {f: getattr(meeting, f) for f in RECORD_FIELDS if f not in ("host", "recorder", "held_at")}
         data["held_at"] = (
             timezone.localtime(meeting.held_at).strftime("%Y-%m-%dT%H:%M")
             if meeting.held_at
@@ -104,7 +92,7 @@ class MeetingForm(forms.Form):
         return data
 
     def record_fields(self) -> dict:
-        data = {f: self.cleaned_data.get(f) for f in RECORD}
+        data = {f: self.cleaned_data.get(f) for f in RECORD_FIELDS}
         for f in ("host", "recorder"):
             data[f] = int(data[f]) if data[f] else None
         return data
