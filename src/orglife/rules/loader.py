@@ -100,9 +100,15 @@ def _parse_rule(raw: dict, where: str) -> Rule:
 
 
 def _cadence_relaxed(old: dict, new: dict) -> bool:
-    """A cadence is relaxed when its period gets longer or its rate (count per month) drops."""
+    """A cadence is relaxed when its period gets longer or its rate (count per month) drops, when
+    it is owed by fewer organizations (needs_committee newly set) or in fewer categories."""
     old_months, new_months = PERIOD_MONTHS[old["every"]], PERIOD_MONTHS[new["every"]]
-    return new_months > old_months or new["min"] / new_months < old["min"] / old_months
+    return (
+        new_months > old_months
+        or new["min"] / new_months < old["min"] / old_months
+        or (bool(new.get("needs_committee")) and not old.get("needs_committee"))
+        or ("categories" in old and not set(old["categories"]) <= set(new.get("categories") or ()))
+    )
 
 
 def _check_override(rule: Rule, new: Any) -> None:

@@ -7,9 +7,10 @@ year. Two readings are configurable through the profile option ``talk_mode``:
   applies to them. A committee member owes committee_committee and committee_member; an ordinary
   member owes committee_member and member_member.
 * ``pairwise`` (strict): every pair of committee members, and every committee member with every
-  ordinary member, has talked at least once. **member_member pairs are not required in pairwise
-  mode**: with n members that would be n(n-1)/2 talks a year (1,225 in a 50-member branch), which
-  no reading of the text asks for; the strict profile tightens the committee's duty only.
+  ordinary member, has talked at least once. **member_member is not read pairwise**: with n
+  members that would be n(n-1)/2 talks a year (1,225 in a 50-member branch), which no reading of
+  the text asks for. It stays owed as coverage (each ordinary member at least one talk with
+  another member): the strict profile tightens the committee's duty and never relaxes the rest.
 
 A talk's category for a participant is judged by the committee flags frozen when the talk was
 recorded (TalkParticipant.on_committee); who owes what is judged by the roster as it is now.
@@ -101,7 +102,7 @@ def _applicable(person: Person, committee: int, ordinary: int, cats: Iterable[st
             out.append(cat)
         elif cat == "committee_member" and committee >= 1 and ordinary >= 1:
             out.append(cat)
-        elif cat == "member_member" and mode == "coverage" and not person.on_committee and ordinary >= 2:
+        elif cat == "member_member" and not person.on_committee and ordinary >= 2:
             out.append(cat)
     return tuple(out)
 
@@ -140,6 +141,11 @@ def coverage(
         if mode == "pairwise":
             missing = []
             for cat in required:
+                if cat == "member_member":  # coverage in both modes (see the module docstring)
+                    if cat not in done[p.id]:
+                        missing.append(cat)
+                        explanations.append(_coverage_text(p, cat, year))
+                    continue
                 if cat == "committee_committee":
                     owed = [o for o in committee if o.id != p.id]
                     who = "支委"

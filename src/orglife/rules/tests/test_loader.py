@@ -340,3 +340,16 @@ def test_duplicate_rule_ids_are_refused():
 def test_a_library_without_rules_is_refused(data):
     with pytest.raises(RuleError, match="缺少 rules"):
         parse_library(data, "lib.yaml")
+
+
+@pytest.mark.parametrize(
+    "rule_id,value",
+    [
+        ("talk.categories", {"categories": ["committee_committee"]}),  # a category dropped
+        ("meeting.theme_day", {"needs_committee": True}),  # owed only where a committee exists
+        ("meeting.assembly", {"every": "quarter", "min": 1, "needs_committee": True}),
+    ],
+)
+def test_a_profile_cannot_relax_a_cadence_rule_through_its_other_keys(national, rule_id, value):
+    with pytest.raises(RuleError, match=rule_id.replace(".", r"\.")):
+        apply_profile(national, {"profile": "lax", "overrides": {rule_id: value}}, "lax.yaml")
