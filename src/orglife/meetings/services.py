@@ -10,6 +10,7 @@ meeting's kinds, date or status: see sync_kinds.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import zipfile
 from dataclasses import dataclass
@@ -211,10 +212,23 @@ def meeting_create(
     return meeting
 
 
+def _refuse_due_change(meeting: Meeting, kinds: list[str]) -> None:
+    """Once started, the due list is frozen for the kinds then recorded: refuse kinds that would
+    call a different list (a 支委会 of the committee turned into a 党员大会 of the whole roster)."""
+    if meeting.attendance_frozen_at is None:
+        return
+    old = meeting_kinds(meeting)
+    if set(old) == set(kinds):
+        return
+    if {m.pk for m in due_members(meeting, old)} != {m.pk for m in due_members(meeting, kinds)}:
+        raise ServiceError({"kinds": "会议已开始，应到名单已按原会议类型生成；改成这些会议类型会改变应到名单，请另行新建会议"})
+
+
 def meeting_update(*, actor, meeting: Meeting, kinds=None, **fields) -> Meeting:
     _refuse_locked(meeting)
     if kinds is not None:
         kinds = _clean_kinds(kinds)
+        _refuse_due_change(meeting, kinds)
     cleaned = _clean_fields(meeting.org, fields)
     before = _snapshot(meeting, [*cleaned, *(["kinds"] if kinds is not None else [])])
     with transaction.atomic():
@@ -648,7 +662,10 @@ def meeting_submit(
     errors = {name: f"缺少会议要素：{element_label(name)}" for name in missing_elements(meeting)}
     errors.update(_check_held_at(meeting, now))
     late_reason = (late_reason or meeting.late_reason or "").strip()
-    late = is_late(meeting, today)
+    # A record returned by the organization above and corrected is judged as of when it was
+    # first entered, not as a late entry of its own.
+    resubmitted = meeting.status == MeetingStatus.RETURNED and meeting.submitted_at is not None
+    late = is_late(meeting, timezone.localdate(meeting.submitted_at) if resubmitted else today)
     if late and not late_reason:
         days = meeting.org.profile().options.get("late_entry_days", 7)
         errors["late_reason"] = f"会议召开已超过{days}天，补录须填写补录说明"
@@ -697,6 +714,14 @@ def meeting_amend(*, actor, meeting: Meeting, reason: str, kinds=None, **changes
     if not changed:
         raise ServiceError({"reason": "没有需要更正的内容"})
     before = {n: before[n] for n in changed}
+    if "kinds" in changed:
+        _refuse_due_change(meeting, kinds)
+    # The amended record must still hold every required element (of its kinds after the change).
+    probe = copy.copy(meeting)
+    _apply(probe, {k: v for k, v in cleaned.items() if k in changed})
+    blanked = missing_elements(probe, kinds if "kinds" in changed else None)
+    if blanked:
+        raise ServiceError({name: f"缺少会议要素：{element_label(name)}" for name in blanked})
     if "held_at" in changed:
         if cleaned["held_at"] is None:
             raise ServiceError({"held_at": "请填写召开时间"})

@@ -387,11 +387,14 @@ def test_amendment_keeps_the_old_text(demo):
         reason="记录有误",
         minutes="更正后的记录",
         kinds=["theme_day", "party_lecture"],
+        lecturer="李书记",  # a 党课 needs its own elements (record.elements.by_kind)
+        content_category="theory",
     )
     m.refresh_from_db()
     assert m.minutes == "更正后的记录" and m.version == 2 and m.is_locked
     assert a.version == 1 and a.reason == "记录有误"
-    assert a.before == {"minutes": "书记领学，党员交流发言。", "kinds": ["theme_day"]}
+    assert a.before == {"minutes": "书记领学，党员交流发言。", "lecturer": "", "content_category": "",
+                        "kinds": ["theme_day"]}
     assert sorted(
         MeetingKind.objects.filter(meeting=m, counted=True).values_list("kind", flat=True)
     ) == ["party_lecture", "theme_day"]
@@ -525,3 +528,52 @@ def test_sync_kinds_follows_a_status_changed_elsewhere(demo):
         False,
         False,
     ]
+
+
+# ---------------------------------------------------------------- review fixes
+
+
+def test_an_amendment_cannot_blank_a_required_element(demo):
+    m = started(demo)
+    present_all(demo, m)
+    submit(demo, m)
+    for field, blank in (("topic", "  "), ("minutes", ""), ("host", None)):
+        with pytest.raises(ServiceError) as e:
+            services.meeting_amend(actor=demo.secretary, meeting=m, reason="删去", **{field: blank})
+        assert "缺少会议要素" in e.value.errors[field]
+    m.refresh_from_db()
+    assert m.topic and m.minutes and m.host_id and m.version == 1
+    assert not Amendment.objects.exists()
+
+
+def test_kinds_that_change_who_is_due_are_refused_once_started(demo):
+    """The due list is frozen at start for the kinds then recorded: a 支委会 (the committee only)
+    turned into a 党员大会 would judge the assembly's quorum and votes against the committee."""
+    from orglife.orgs import services as org_services
+
+    term = org_services.term_start(actor=None, org=demo.zb1, started_on=dt.date(2025, 1, 1))
+    org_services.post_assign(actor=None, term=term, member=demo.m1, post="secretary")
+    m = started(demo, kinds=["committee_meeting"])
+    assert [a.member_id for a in m.attendance.all()] == [demo.m1.pk]  # the committee only
+    with pytest.raises(ServiceError) as e:
+        services.meeting_update(actor=demo.secretary, meeting=m, kinds=["committee_meeting", "assembly"])
+    assert "应到名单" in e.value.errors["kinds"]
+    # kinds that keep the same due list may still change
+    t = started(demo, kinds=["theme_day"])
+    services.meeting_update(actor=demo.secretary, meeting=t, kinds=["theme_day", "party_lecture"],
+                            lecturer="李书记", content_category="theory")
+    assert sorted(MeetingKind.objects.filter(meeting=t).values_list("kind", flat=True)) == ["party_lecture", "theme_day"]
+
+
+def test_a_record_returned_and_resubmitted_is_not_flagged_late(demo):
+    from orglife.meetings import review_services
+
+    m = started(demo)
+    present_all(demo, m)
+    submit(demo, m, today=dt.date(2026, 11, 21), now=at(2026, 11, 21))  # on time
+    review_services.record_return(actor=demo.officer, meeting=m, reasons=["missing_elements"])
+    m.refresh_from_db()
+    services.meeting_update(actor=demo.secretary, meeting=m, agenda="一、学习")
+    submit(demo, m, today=dt.date(2026, 12, 10))  # corrected after the 7 days: no late reason needed
+    m.refresh_from_db()
+    assert m.is_locked and not m.is_late
