@@ -97,13 +97,14 @@ def for_member(member: Member, year: int) -> DualLife | None:
     return compute([member], year)[0]
 
 
-def cadres(org: Organization) -> QuerySet:
-    """Leading cadres on the roster of the organization's subtree (materialized path prefix)."""
-    return (
-        Member.objects.filter(org__path__startswith=org.path, leading_cadre=True, status__in=ON_ROSTER)
-        .select_related("org")
-        .order_by("org__path", "name", "id")
-    )
+def cadres(org: Organization, visible: Q | None = None) -> QuerySet:
+    """Leading cadres on the roster of the organization's subtree (materialized path prefix).
+    visible: a Q over the members' organizations (core.scope.org_q with prefix "org__") when the
+    viewer may not see the whole subtree."""
+    qs = Member.objects.filter(org__path__startswith=org.path, leading_cadre=True, status__in=ON_ROSTER)
+    if visible is not None:
+        qs = qs.filter(visible)
+    return qs.select_related("org").order_by("org__path", "name", "id")
 
 
 def page_summary(rows: list[DualLife]) -> dict[str, int]:
@@ -131,19 +132,19 @@ def _attended(year: int, kind: str, *, present: bool, own: bool) -> Exists:
     return Exists(qs)
 
 
-def cadres_with_gaps(org: Organization, year: int) -> QuerySet:
+def cadres_with_gaps(org: Organization, year: int, visible: Q | None = None) -> QuerySet:
     """Cadres of the subtree who missed their branch's 组织生活会, or were due at a 民主生活会 and
     did not attend: filtered in SQL, so the report can page through only them."""
-    return cadres(org).filter(
+    return cadres(org, visible).filter(
         ~Q(_attended(year, ORG_LIFE, present=True, own=True))
         | (Q(_attended(year, DEMOCRATIC_LIFE, present=False, own=False))
            & ~Q(_attended(year, DEMOCRATIC_LIFE, present=True, own=False)))
     )
 
 
-def subtree_totals(org: Organization, year: int) -> dict[str, int]:
+def subtree_totals(org: Organization, year: int, visible: Q | None = None) -> dict[str, int]:
     """Totals for the whole subtree (not just the page shown), one aggregate query."""
-    row = cadres(org).order_by().aggregate(
+    row = cadres(org, visible).order_by().aggregate(
         cadres=Count("id"),
         org_life_ok=Count("id", filter=Q(_attended(year, ORG_LIFE, present=True, own=True))),
         dem_life_due=Count("id", filter=Q(_attended(year, DEMOCRATIC_LIFE, present=False, own=False))),

@@ -114,13 +114,15 @@ def dual_life_report(request, code):
     org = scope.get_org_for_user(request.user, code)
     year = _year(request)
     gaps_only = request.GET.get("gaps") == "1"
-    qs = dual_life.cadres_with_gaps(org, year) if gaps_only else dual_life.cadres(org)
+    # A grant that does not cover the subtree (non-recursive) shows only the organizations it covers.
+    visible = None if scope.covers_subtree(request.user, org) else scope.org_q(request.user, prefix="org__")
+    qs = dual_life.cadres_with_gaps(org, year, visible) if gaps_only else dual_life.cadres(org, visible)
     page = Paginator(qs, settings.ORGLIFE_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = dual_life.compute(list(page.object_list), year)
     return render(request, "meetings/dual_life.html", {
         "org": org, "year": year, "page": page, "rows": rows, "gaps_only": gaps_only,
         "query": f"year={year}" + ("&gaps=1" if gaps_only else ""),
-        "totals": dual_life.subtree_totals(org, year),
+        "totals": dual_life.subtree_totals(org, year, visible),
     })
 
 

@@ -149,3 +149,19 @@ def test_the_report_can_show_only_cadres_with_gaps(client, demo, cadre):
     client.force_login(demo.admin)
     body = client.get(reverse("dual_life", args=["DW"]) + "?year=2026&gaps=1").content.decode()
     assert "钱八" in body and "孙九" not in body and "李四" not in body
+
+
+def test_a_grant_on_the_committee_alone_does_not_show_the_branches_cadres(client, demo, cadre):
+    """A non-recursive grant covers its own organization only (core.scope), as on the heat map."""
+    from django.contrib.auth import get_user_model
+
+    from orglife.core.models import Role
+
+    user = get_user_model().objects.create_user(username="dw_viewer", password="Secret-pass-2026")
+    services.grant_role(actor=None, user=user, org=demo.dw, role=Role.VIEWER, recursive=False)
+    meeting(demo.zb1, "org_life_meeting", 李四="present")
+    client.force_login(user)
+    r = client.get(reverse("dual_life", args=["DW"]) + "?year=2026")
+    body = r.content.decode()
+    assert r.status_code == 200 and "李四" not in body
+    assert r.context["totals"]["cadres"] == 0
