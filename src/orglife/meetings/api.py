@@ -115,7 +115,7 @@ class ResolutionOut(Schema):
     yes: int
     no: int
     abstain: int
-    passed: bool = Field(..., description="赞成票是否超过应到会有表决权党员的半数")
+    passed: bool = Field(..., description="是否通过：达到法定人数，且赞成票超过应到会有表决权党员的半数")
 
 
 class MeetingOut(Schema):
@@ -205,7 +205,7 @@ def _out(meeting: Meeting) -> dict:
                 "yes": r.yes,
                 "no": r.no,
                 "abstain": r.abstain,
-                "passed": services.resolution_passed(r, q.entitled_due),
+                "passed": services.resolution_passed(r, q),
             }
             for r in meeting.resolutions.all()
         ],

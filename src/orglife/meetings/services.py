@@ -445,9 +445,12 @@ def quorum(meeting: Meeting, kinds: list[str] | None = None) -> Quorum:
     )
 
 
-def resolution_passed(resolution: Resolution, entitled_due: int) -> bool:
-    """RULES §1.2: yes votes must exceed half of the voting members due to attend (not present)."""
-    return compliance.resolution_passed(yes=resolution.yes, entitled_due=entitled_due)
+def resolution_passed(resolution: Resolution, quorum: Quorum) -> bool:
+    """RULES §1.2: a vote needs the meeting's quorum (when its kinds have a quorum rule), and yes
+    votes must exceed half of the voting members due to attend (not of those present)."""
+    return quorum.quorum_met is not False and compliance.resolution_passed(
+        yes=resolution.yes, entitled_due=quorum.entitled_due
+    )
 
 
 # ---------------------------------------------------------------- guests, resolutions, follow-ups

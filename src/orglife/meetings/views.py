@@ -282,7 +282,7 @@ def _detail_context(request, meeting: Meeting, **extra) -> dict:
     kinds = _kinds(meeting)
     quorum = services.quorum(meeting, kinds)
     resolutions = [
-        (r, services.resolution_passed(r, quorum.entitled_due)) for r in meeting.resolutions.all()
+        (r, services.resolution_passed(r, quorum)) for r in meeting.resolutions.all()
     ]
     can_manage = scope.can_manage(request.user, meeting.org)
     attendance = list(meeting.attendance.select_related("member"))

@@ -245,8 +245,17 @@ def test_yes_is_counted_against_entitled_due_not_present(demo, eight):
     )
     five = services.resolution_add(actor=demo.officer, meeting=eight, text="同意乙同志转正", yes=5)
     # 4 of 5 present voted yes (a majority of those present), but not more than half of the 8 due.
-    assert services.resolution_passed(four, services.quorum(eight).entitled_due) is False
-    assert services.resolution_passed(five, services.quorum(eight).entitled_due) is True
+    assert services.resolution_passed(four, services.quorum(eight)) is False
+    assert services.resolution_passed(five, services.quorum(eight)) is True
+
+
+def test_no_resolution_passes_without_a_quorum(demo, eight):
+    """RULES §1.2 (Art. 14): a vote is taken only when more than half of those entitled are
+    present; written opinions of absentees may make up the yes votes, never the quorum."""
+    mark_present(demo, eight, 4)
+    five = services.resolution_add(actor=demo.officer, meeting=eight, text="同意丙同志转正", yes=5)
+    q = services.quorum(eight)
+    assert q.quorum_met is False and services.resolution_passed(five, q) is False
 
 
 def test_votes_cannot_exceed_those_entitled(demo, eight):

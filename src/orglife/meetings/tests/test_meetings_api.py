@@ -197,5 +197,10 @@ def test_get_shows_resolutions_passed_against_entitled_due(demo, created):
     meeting = Meeting.objects.get(pk=created["id"])
     services.resolution_add(actor=demo.secretary, meeting=meeting, text="一", yes=1)
     services.resolution_add(actor=demo.secretary, meeting=meeting, text="二", yes=2)
-    r = ApiClient(demo.secretary).get(f"/meetings/{created['id']}")
+    api = ApiClient(demo.secretary)
+    # Nobody present: no quorum, so nothing passes whatever the yes votes (RULES §1.2)
+    assert [x["passed"] for x in api.get(f"/meetings/{created['id']}").json()["resolutions"]] == [False, False]
+    rows = [{"member": m.pk, "status": "present"} for m in (demo.m1, demo.m2)]
+    assert put(api, f"/meetings/{created['id']}/attendance", rows).status_code == 200
+    r = api.get(f"/meetings/{created['id']}")
     assert [x["passed"] for x in r.json()["resolutions"]] == [False, True]
