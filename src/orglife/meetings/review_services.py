@@ -19,9 +19,17 @@ def _refuse_unless_submitted(meeting: Meeting) -> None:
         raise ServiceError({"status": f"会议纪实当前为“{meeting.get_status_display()}”，只能审核已提交的纪实"})
 
 
+def _lock(meeting: Meeting) -> None:
+    """Re-read the status under a row lock (inside the caller's transaction): a review made from a
+    page loaded before another reviewer acted is judged on the record as it is now."""
+    meeting.status = Meeting.objects.select_for_update().values_list("status", flat=True).get(pk=meeting.pk)
+    _refuse_unless_submitted(meeting)
+
+
 def record_approve(*, actor, meeting: Meeting, comment: str = "") -> RecordReview:
     _refuse_unless_submitted(meeting)
     with transaction.atomic():
+        _lock(meeting)
         meeting.status = MeetingStatus.APPROVED
         meeting.save(update_fields=["status", "updated_at"])
         sync_kinds(meeting)
@@ -45,6 +53,7 @@ def record_return(*, actor, meeting: Meeting, reasons, comment: str = "") -> Rec
     if errors:
         raise ServiceError(errors)
     with transaction.atomic():
+        _lock(meeting)
         meeting.status = MeetingStatus.RETURNED
         meeting.save(update_fields=["status", "updated_at"])
         sync_kinds(meeting)  # a returned record does not count until it is submitted again

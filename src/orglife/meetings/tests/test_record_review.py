@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from orglife.core.models import AuditEvent
 from orglife.meetings import review_services, services
-from orglife.meetings.models import MeetingKind, MeetingStatus, RecordReview
+from orglife.meetings.models import Meeting, MeetingKind, MeetingStatus, RecordReview
 from orglife.orgs.services import ServiceError
 
 pytestmark = pytest.mark.django_db
@@ -105,3 +105,14 @@ def test_pending_page(client, demo, submitted, django_assert_max_num_queries):
     with django_assert_max_num_queries(8):
         body = client.get(reverse("record_pending")).content.decode()
     assert reverse("meeting_detail", args=[submitted.pk]) in body
+
+
+def test_a_review_from_a_stale_page_is_refused(demo, submitted):
+    """Two reviewers (or two tabs): once one has returned the record, the other's approval, made on
+    a copy loaded before, must not lock the record again behind the branch's back."""
+    stale = Meeting.objects.get(pk=submitted.pk)
+    review_services.record_return(actor=demo.officer, meeting=submitted, reasons=["untrue"])
+    with pytest.raises(ServiceError):
+        review_services.record_approve(actor=demo.admin, meeting=stale)
+    submitted.refresh_from_db()
+    assert submitted.status == MeetingStatus.RETURNED and counted(submitted) == [False]
