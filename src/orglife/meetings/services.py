@@ -100,9 +100,11 @@ def _clean_fields(org: Organization, fields: dict[str, Any]) -> dict[str, Any]:
             continue
         if isinstance(value, Member):
             continue
-        member = Member.objects.filter(pk=value).first() if str(value).isdigit() else None
+        member = Member.objects.select_related("org").filter(pk=value).first() if str(value).isdigit() else None
         if member is None:
             errors[name] = f"{element_label(name)}不存在"
+        elif not belongs_to(member, org):
+            errors[name] = f"{element_label(name)}应为本组织的党员"
         cleaned[name] = member
     category = cleaned.get("content_category")
     if category and category not in ContentCategory.values:
@@ -246,20 +248,42 @@ def meeting_update(*, actor, meeting: Meeting, kinds=None, **fields) -> Meeting:
     return meeting
 
 
+def office_holders(org: Organization):
+    """Members on the roster holding a post in the organization's current term."""
+    term = Term.objects.filter(org=org, ended_on__isnull=True).order_by("-started_on").first()
+    on_roster = Member.objects.filter(status__in=ON_ROSTER)
+    if term is None:
+        return on_roster.none()
+    return on_roster.filter(posts__term=term, posts__ended_on__isnull=True).distinct()
+
+
+# Kinds held by the leadership (committee or 党组) rather than by the whole roster.
+LEADERSHIP_KINDS = {"committee_meeting", "democratic_life_meeting"}
+
+
 def due_members(meeting: Meeting, kinds: list[str]) -> list[Member]:
-    """Who is due to attend: for a 支委会 alone, the current committee (when one is recorded);
-    for a 党小组, its group members; otherwise the organization's roster."""
+    """Who is due to attend: for a 支委会 or 民主生活会 (and any meeting of a 党组, whose members
+    are its office holders), the current leadership when one is recorded; for a 党小组, its
+    group members; otherwise the organization's roster."""
     org = meeting.org
     on_roster = Member.objects.filter(status__in=ON_ROSTER)
-    if set(kinds) == {"committee_meeting"}:
-        term = Term.objects.filter(org=org, ended_on__isnull=True).order_by("-started_on").first()
-        if term is not None:
-            committee = on_roster.filter(posts__term=term, posts__ended_on__isnull=True).distinct()
-            if committee.exists():
-                return list(committee.order_by("id"))
+    if org.kind == OrgKind.LEADING_GROUP or (kinds and set(kinds) <= LEADERSHIP_KINDS):
+        holders = office_holders(org)
+        if holders.exists() or org.kind == OrgKind.LEADING_GROUP:
+            return list(holders.order_by("id"))
     if org.kind == OrgKind.PARTY_GROUP:
         return list(on_roster.filter(party_group=org).order_by("id"))
     return list(on_roster.filter(org=org).order_by("id"))
+
+
+def belongs_to(member: Member, org: Organization) -> bool:
+    """Whether a member may host or record the organization's meetings: one of its members (its
+    subtree's, or its group's) or one of its office holders (a 党组's members hold posts)."""
+    return (
+        member.org.path.startswith(org.path)
+        or member.party_group_id == org.pk
+        or office_holders(org).filter(pk=member.pk).exists()
+    )
 
 
 def meeting_start(*, actor, meeting: Meeting, now: dt.datetime | None = None) -> Meeting:
@@ -268,8 +292,10 @@ def meeting_start(*, actor, meeting: Meeting, now: dt.datetime | None = None) ->
     if meeting.attendance_frozen_at is not None:
         raise ServiceError({"status": "会议已经开始，应到名单已生成"})
     now = now or timezone.now()
+    members = due_members(meeting, meeting_kinds(meeting))
+    if not members:
+        raise ServiceError({"attendance": "应到名单为空：请先登记本组织的党员或本届班子成员"})
     with transaction.atomic():
-        members = due_members(meeting, meeting_kinds(meeting))
         Attendance.objects.bulk_create(
             [
                 Attendance(

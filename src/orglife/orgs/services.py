@@ -329,7 +329,10 @@ def term_start(*, actor, org: Organization, started_on: dt.date, expires_on: dt.
 def post_assign(*, actor, term: Term, member: Member, post: str, started_on: dt.date | None = None) -> PostHolding:
     # Office holders come from the organization itself or its subtree (a 党委's committee is
     # drawn from the members of its branches); a group leader from the group.
-    if not member.org.path.startswith(term.org.path) and member.party_group_id != term.org_id:
+    # A 党组's members are leading cadres from the branches of the organization it sits in.
+    home = term.org.get_parent() if term.org.kind == OrgKind.LEADING_GROUP else term.org
+    home = home or term.org
+    if not member.org.path.startswith(home.path) and member.party_group_id != term.org_id:
         raise ServiceError({"member": f"{member.name}不是{term.org.name}的党员"})
     with transaction.atomic():
         holding = PostHolding.objects.create(term=term, member=member, post=post, started_on=started_on or term.started_on)

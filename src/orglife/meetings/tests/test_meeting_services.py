@@ -586,3 +586,36 @@ def test_a_record_returned_and_resubmitted_is_not_flagged_late(demo):
     submit(demo, m, today=dt.date(2026, 12, 10))  # corrected after the 7 days: no late reason needed
     m.refresh_from_db()
     assert m.is_locked and not m.is_late
+
+
+# ---------------------------------------------------------------- review follow-ups: 党组 and hosts
+
+
+def test_a_leading_group_meeting_is_due_to_its_office_holders(demo):
+    import datetime as dt
+
+    from orglife.orgs import services as org_services
+    group = org_services.org_create(actor=None, parent=demo.dw, code="DZ", name="测试党组", kind="leading_group")
+    term = org_services.term_start(actor=None, org=group, started_on=dt.date(2025, 1, 1),
+                                   expires_on=dt.date(2030, 1, 1))
+    org_services.post_assign(actor=None, term=term, member=demo.m1, post="secretary")
+    org_services.post_assign(actor=None, term=term, member=demo.m3, post="committee_member")
+    meeting = services.meeting_create(actor=None, org=group, kinds=["democratic_life_meeting"])
+    services.meeting_start(actor=None, meeting=meeting)
+    assert sorted(meeting.attendance.values_list("member__name", flat=True)) == ["李四", "赵六"]
+    # An office holder of the 党组 may host its meeting although their branch is elsewhere.
+    services.meeting_update(actor=None, meeting=meeting, host=demo.m3.pk)
+
+
+def test_a_leading_group_without_office_holders_cannot_start(demo):
+    from orglife.orgs import services as org_services
+    group = org_services.org_create(actor=None, parent=demo.dw, code="DZ", name="测试党组", kind="leading_group")
+    meeting = services.meeting_create(actor=None, org=group, kinds=["democratic_life_meeting"])
+    with pytest.raises(ServiceError, match="应到名单为空"):
+        services.meeting_start(actor=None, meeting=meeting)
+
+
+def test_the_host_must_belong_to_the_organization(demo):
+    with pytest.raises(ServiceError) as exc:
+        services.meeting_create(actor=None, org=demo.zb1, kinds=["theme_day"], host=demo.m3.pk)
+    assert exc.value.errors["host"] == "主持人应为本组织的党员"

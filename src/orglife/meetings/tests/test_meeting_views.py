@@ -223,6 +223,8 @@ def test_a_member_on_the_due_list_sees_the_meeting(client, demo):
 
 
 def test_a_member_not_due_gets_403(client, demo):
+    from orglife.conftest import make_member
+    make_member("ZB2", name="钱七")  # someone is due in ZB2, not the member persona
     m = make(demo, org=demo.zb2, start=True)
     client.force_login(demo.member)
     assert client.get(reverse("meeting_detail", args=[m.pk])).status_code == 403
