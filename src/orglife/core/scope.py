@@ -154,3 +154,9 @@ def managed_below_q(user, prefix: str = "") -> Q | None:
         below = Q(**{f"{prefix}path__startswith": g.path})
         q |= below & (Q(**{f"{prefix}depth__gt": depth}) if g.recursive else Q(**{f"{prefix}depth": depth + 1}))
     return q
+
+
+def manages_directly(user, org) -> bool:
+    """A manager grant on this very organization (not inherited from above). Confidential branch
+    matters — talk summaries, triggered-talk reasons — are for the branch's own secretary."""
+    return any(g.org_id == org.pk and RANK[Role(g.role)] >= RANK[WRITE] for g in grants(user))

@@ -40,7 +40,8 @@ class Coverage:
 
 def get_talk_for_user(user, pk: int) -> tuple[Talk, bool]:
     """The talk and whether the viewer may read its summary. Participants and anyone who may view
-    the organization see that the talk happened; only participants and managers see the summary."""
+    the organization see that the talk happened; only participants and the branch's own managers (a grant on the branch itself, not
+    inherited from above) see the summary."""
     try:
         talk = Talk.objects.select_related("org").get(pk=pk)
     except (Talk.DoesNotExist, ValueError):
@@ -48,7 +49,7 @@ def get_talk_for_user(user, pk: int) -> tuple[Talk, bool]:
     participant = user.is_authenticated and TalkParticipant.objects.filter(talk=talk, member__user=user).exists()
     if not (participant or scope.can_view(user, talk.org)):
         raise PermissionDenied("您没有查看该谈话记录的权限")
-    return talk, participant or scope.can_manage(user, talk.org)
+    return talk, participant or scope.manages_directly(user, talk.org)
 
 
 def participants(talk: Talk) -> list[TalkParticipant]:

@@ -42,8 +42,8 @@ def _talk_page(request, org, *, form=None, todo_form=None, status=200):
         "org": org, "year": year, "page": page, "query": f"year={year}", "coverage": coverage,
         "categories": [(c, CATEGORY_LABELS[c]) for c in coverage.categories],
         # A to-do's reason (sanction, hardship) is personal: only the organization's managers read it.
-        "todos": talk_queries.open_todos(org) if can_manage else [],
-        "todo_count": None if can_manage else talk_queries.open_todo_count(org),
+        "todos": talk_queries.open_todos(org) if scope.manages_directly(request.user, org) else [],
+        "todo_count": None if scope.manages_directly(request.user, org) else talk_queries.open_todo_count(org),
         "can_manage": can_manage,
         "form": form or (TalkForm(members=members, initial={"held_on": timezone.localdate()}) if can_manage else None),
         "todo_form": todo_form or (TalkTodoForm(members=members) if can_manage else None),
