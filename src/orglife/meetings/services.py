@@ -702,6 +702,11 @@ def meeting_submit(
         raise ServiceError(errors)
     previous = meeting.status  # started, or returned by the organization above
     with transaction.atomic():
+        # Two submits at once: the second sees the first's lock under the row lock.
+        if Meeting.objects.select_for_update().filter(pk=meeting.pk).values_list("status", flat=True).first() in (
+            MeetingStatus.SUBMITTED, MeetingStatus.APPROVED,
+        ):
+            raise ServiceError({"status": "会议纪实已提交，不能重复提交"})
         meeting.status = MeetingStatus.SUBMITTED
         meeting.submitted_at = now
         meeting.is_late = late

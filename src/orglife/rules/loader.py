@@ -138,6 +138,7 @@ def parse_library(data: dict, where: str) -> Profile:
         if rule.id in rules:
             raise RuleError(f"{where}: 规则编号重复 {rule.id}")
         rules[rule.id] = rule
+    _check_options(dict(data.get("options") or {}), where)
     return Profile(
         name=data.get("ruleset", DEFAULT_PROFILE),
         label=data.get("label", "全国默认"),
@@ -161,7 +162,25 @@ def apply_profile(base: Profile, data: dict, where: str) -> Profile:
         _check_override(old, new)
         rules[rule_id] = Rule(**{**old.__dict__, "value": new})
     options = {**base.options, **(data.get("options") or {})}
+    _check_options(options, where)
     return Profile(name=data["profile"], label=data.get("label", data["profile"]), rules=rules, options=options)
+
+
+# Product options a profile may set, within bounds: the QR code must change at least every 30 s,
+# and a record entered later than a month after the meeting is not a timely record.
+OPTION_BOUNDS = {"sign_in_window_seconds": (10, 30), "late_entry_days": (1, 30), "term_warning_months": (1, 12),
+                 "todo_horizon_days": (1, 31)}
+OPTION_CHOICES = {"talk_mode": {"coverage", "pairwise"}}
+
+
+def _check_options(options: dict, where: str) -> None:
+    for key, (low, high) in OPTION_BOUNDS.items():
+        value = options.get(key)
+        if value is not None and (not isinstance(value, int) or not low <= value <= high):
+            raise RuleError(f"{where}: 选项 {key} 应为 {low} 至 {high} 之间的整数，实际为 {value!r}")
+    for key, allowed in OPTION_CHOICES.items():
+        if key in options and options[key] not in allowed:
+            raise RuleError(f"{where}: 选项 {key} 应为 {'、'.join(sorted(allowed))} 之一，实际为 {options[key]!r}")
 
 
 def _read(path: Path) -> dict:

@@ -353,3 +353,13 @@ def test_a_library_without_rules_is_refused(data):
 def test_a_profile_cannot_relax_a_cadence_rule_through_its_other_keys(national, rule_id, value):
     with pytest.raises(RuleError, match=rule_id.replace(".", r"\.")):
         apply_profile(national, {"profile": "lax", "overrides": {rule_id: value}}, "lax.yaml")
+
+
+@pytest.mark.parametrize("options,key", [({"sign_in_window_seconds": 300}, "sign_in_window_seconds"),
+                                         ({"late_entry_days": 365}, "late_entry_days"),
+                                         ({"talk_mode": "never"}, "talk_mode")])
+def test_profile_options_are_bounded(options, key):
+    from orglife.rules import loader
+    base = loader.load_all()["national"]
+    with pytest.raises(loader.RuleError, match=key):
+        loader.apply_profile(base, {"profile": "p", "options": options}, "p.yaml")
