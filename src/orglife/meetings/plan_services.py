@@ -14,9 +14,11 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 
 from orglife.core import audit, scope
 from orglife.orgs.models import Organization
+from orglife.orgs.queries import orgs_with_committee
 from orglife.orgs.services import ServiceError
 from orglife.rules.compliance import EVERY_LABELS, KIND_LABELS, Requirement, requirements
 from orglife.rules.loader import PERIOD_MONTHS
@@ -26,7 +28,6 @@ from .models import AnnualPlan, PlanItem, PlanReview, PlanStatus, ReturnReason
 
 DEFAULT_THEME_DAY = 15
 COMMITTEE_DAYS_BEFORE = 7  # the 支委会 prepares the 主题党日 a week ahead
-MIN_COMMITTEE_HOLDERS = 3  # as orgs.queries.org_findings: a 支部委员会 has ≥3 office holders
 KIND_ORDER = ["theme_day", "assembly", "party_lecture", "committee_meeting", "group_meeting",
               "org_life_meeting", "democratic_life_meeting"]
 # Kinds held together on the monthly 主题党日 ("enter once, count everywhere").
@@ -179,11 +180,7 @@ def plan_gaps(reqs: Iterable[Requirement], items: Iterable, year: int, has_commi
 
 
 def branch_has_committee(org) -> bool:
-    from orglife.orgs.queries import current_term
-
-    term = current_term(org)
-    holders = {h.member_id for h in getattr(term, "holdings", [])}
-    return len(holders) >= MIN_COMMITTEE_HOLDERS
+    return org.pk in orgs_with_committee(Q(term__org_id=org.pk))
 
 
 def plan_start(org, year: int) -> dt.date | None:

@@ -23,10 +23,11 @@ from typing import NamedTuple
 
 from django.core.paginator import Page, Paginator
 from django.db import connection, transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from orglife.core import scope
-from orglife.orgs.models import Organization, PostHolding
+from orglife.orgs.models import Organization
+from orglife.orgs.queries import orgs_with_committee
 from orglife.rules import compliance as core
 from orglife.rules.loader import DEFAULT_PROFILE, get_profile, load_all
 
@@ -34,7 +35,6 @@ from .models import Exemption, MeetingKind
 
 ORG_FIELDS = ("id", "code", "name", "path", "depth", "kind", "established_on", "dissolved_on", "rule_profile")
 HEATMAP_PAGE = 50
-COMMITTEE_MIN_HOLDERS = 3  # as orgs.queries.org_findings: a 支部委员会 has 3–5 members (RULES §1.1)
 
 
 class OrgInfo(NamedTuple):  # a tuple: ~80,000 of them are built for a whole tree
@@ -244,16 +244,8 @@ def exemptions(year: int, root: Organization | None = None, ids: list[int] | Non
 
 
 def with_committee(root: Organization | None = None, ids: list[int] | None = None) -> set[int]:
-    """Organizations whose current term has at least three office holders."""
-    rows = (
-        PostHolding.objects.filter(_org_filter("term__org__", root, ids), ended_on__isnull=True,
-                                   term__ended_on__isnull=True, term__org__kind__in=["branch", "joint_branch"])
-        .values("term__org_id")
-        .annotate(n=Count("member_id", distinct=True))
-        .filter(n__gte=COMMITTEE_MIN_HOLDERS)
-        .values_list("term__org_id", flat=True)
-    )
-    return set(rows)
+    """Branches whose current term has a committee (orgs.queries.orgs_with_committee)."""
+    return orgs_with_committee(_org_filter("term__org__", root, ids) & Q(term__org__kind__in=["branch", "joint_branch"]))
 
 
 # ------------------------------------------------------------------ judging

@@ -26,7 +26,8 @@ from django.utils import timezone
 
 from orglife.core import scope
 from orglife.core.models import Role
-from orglife.orgs.models import Organization, PostHolding
+from orglife.orgs.models import Organization
+from orglife.orgs.queries import orgs_with_committee
 from orglife.rules import compliance
 from orglife.rules.loader import get_profile
 from orglife.rules.periods import parse_period
@@ -102,12 +103,7 @@ def upcoming_meetings(q: Q, on: dt.date, days: int) -> list[Todo]:
 
 
 def _has_committee(org_ids: list[int]) -> set[int]:
-    rows = (PostHolding.objects.filter(term__org_id__in=org_ids, term__ended_on__isnull=True, ended_on__isnull=True)
-            .values_list("term__org_id", "member_id"))
-    holders: dict[int, set[int]] = {}
-    for org_id, member_id in rows:
-        holders.setdefault(org_id, set()).add(member_id)
-    return {org_id for org_id, ids in holders.items() if len(ids) >= 3}
+    return orgs_with_committee(Q(term__org_id__in=org_ids))
 
 
 def overdue_kinds(orgs: list[Organization], on: dt.date, days: int | None = None) -> list[Todo]:

@@ -8,7 +8,7 @@ from functools import cached_property
 
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import BooleanField, Q, QuerySet, Sum
+from django.db.models import BooleanField, Count, Q, QuerySet, Sum
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Substr
 from django.utils import timezone
@@ -16,6 +16,7 @@ from django.utils import timezone
 from orglife.core import scope
 from orglife.core.models import AuditEvent
 from orglife.rules import org_checks
+from orglife.rules.loader import get_profile
 
 from . import search
 from .models import (
@@ -109,13 +110,31 @@ def current_term(org: Organization) -> Term | None:
     return term
 
 
+def committee_min_holders() -> int:
+    """A 支部委员会 exists when the current term has at least this many office holders (RULES
+    §1.1: 3–5 members). The rule is tighten: none, so the national library answers for all."""
+    return int(get_profile().value("org.committee.size_min"))
+
+
+def orgs_with_committee(term_org_q: Q) -> set[int]:
+    """Ids of organizations (term_org_q over PostHolding, e.g. Q(term__org_id__in=ids)) whose
+    current term has a committee: one aggregate, whatever the number of organizations."""
+    rows = (
+        PostHolding.objects.filter(term_org_q, ended_on__isnull=True, term__ended_on__isnull=True)
+        .values("term__org_id")
+        .annotate(n=Count("member_id", distinct=True))
+        .filter(n__gte=committee_min_holders())
+        .values_list("term__org_id", flat=True)
+    )
+    return set(rows)
+
+
 def org_findings(org: Organization, term: Term | None, on: dt.date | None = None) -> list[org_checks.Finding]:
     """RULES §1.1 size checks and §1.4 term checks for one organization."""
     on = on or timezone.localdate()
     profile = org.profile()
     holders = {h.member_id for h in getattr(term, "holdings", [])}
-    # A 支部委员会 exists when the current term has at least 3 office holders (RULES §1.1: 3–5 members).
-    has_committee = len(holders) >= 3
+    has_committee = len(holders) >= committee_min_holders()
     findings = org_checks.size_findings(
         profile, kind=org.kind, full_members=org.full_member_count, total_members=org.member_count,
         has_committee=has_committee, on=on,
