@@ -160,3 +160,11 @@ def manages_directly(user, org) -> bool:
     """A manager grant on this very organization (not inherited from above). Confidential branch
     matters — talk summaries, triggered-talk reasons — are for the branch's own secretary."""
     return any(g.org_id == org.pk and RANK[Role(g.role)] >= RANK[WRITE] for g in grants(user))
+
+
+def manages_above(user, org) -> bool:
+    """Whether the user acts as the organization above org: approves its plans, records and
+    exemptions, renames or moves it. That is a manager of its parent; a root organization has
+    nobody above it, so its administrators act for it."""
+    parent = org.get_parent()
+    return can_manage(user, parent) if parent is not None else can_administer(user, org)

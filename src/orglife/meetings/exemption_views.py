@@ -24,16 +24,11 @@ class ExemptionForm(forms.Form):
     reason = forms.CharField(label="理由", widget=forms.Textarea(attrs={"rows": 3}))
 
 
-def _approver(user, org) -> bool:
-    parent = org.get_parent()
-    return scope.can_manage(user, parent) if parent else scope.can_administer(user, org)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def exemption_list(request, code):
     org = scope.get_org_for_user(request.user, code)
-    may_approve = _approver(request.user, org)
+    may_approve = scope.manages_above(request.user, org)
     form = ExemptionForm(request.POST or None)
     if request.method == "POST":
         if not may_approve:
@@ -58,7 +53,7 @@ def exemption_list(request, code):
 def exemption_revoke(request, pk):
     exemption = get_object_or_404(Exemption.objects.select_related("org"), pk=pk)
     org = scope.get_org_for_user(request.user, exemption.org.code)
-    if not _approver(request.user, org):
+    if not scope.manages_above(request.user, org):
         raise PermissionDenied("只有上级组织的管理者可以撤销免于召开")
     exemption_services.exemption_revoke(actor=request.user, exemption=exemption)
     messages.success(request, "已撤销。")

@@ -202,10 +202,7 @@ def can_edit(user, org) -> bool:
 
 def can_review(user, org) -> bool:
     """Approve or return: a manager of the organization above the branch."""
-    if user is None:
-        return True
-    parent = org.get_parent()
-    return parent is not None and scope.can_manage(user, parent)
+    return user is None or scope.manages_above(user, org)
 
 
 def _require(allowed: bool, message: str) -> None:

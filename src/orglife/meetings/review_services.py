@@ -65,9 +65,8 @@ def record_return(*, actor, meeting: Meeting, reasons, comment: str = "") -> Rec
 
 
 def may_review(user, meeting: Meeting) -> bool:
-    """Records are reviewed by a manager of the organization above, never by the branch itself."""
-    parent = meeting.org.get_parent()
-    return scope.can_manage(user, parent) if parent else scope.can_administer(user, meeting.org)
+    """Records are reviewed by the organization above, never by the branch itself."""
+    return scope.manages_above(user, meeting.org)
 
 
 def pending_records(user) -> QuerySet:

@@ -57,7 +57,7 @@ def org_detail(request, code):
         "history": queries.org_history(org),
         "can_manage": scope.can_manage(request.user, org),
         "can_administer": scope.can_administer(request.user, org),
-        "can_restructure": _structure_manager(request.user, org),
+        "can_restructure": scope.manages_above(request.user, org),
         "profile": org.profile(),
     })
 
@@ -181,11 +181,6 @@ def org_audit(request, code):
     return render(request, "orgs/audit.html", {"org": org, "page": page})
 
 
-def _structure_manager(user, org: Organization) -> bool:
-    """Who may rename, move or add organizations: a manager of the organization above
-    (for a root, an administrator of it)."""
-    parent = org.get_parent()
-    return scope.can_manage(user, parent) if parent else scope.can_administer(user, org)
 
 
 @login_required
@@ -208,7 +203,7 @@ def org_new(request, code):
 @require_http_methods(["GET", "POST"])
 def org_edit(request, code):
     org = scope.get_org_for_user(request.user, code)
-    if not _structure_manager(request.user, org):
+    if not scope.manages_above(request.user, org):
         raise PermissionDenied("只有上级组织的管理者可以修改本组织信息")
     initial = {f: getattr(org, f) for f in ("code", "name", "kind", "established_on", "dissolved_on", "rule_profile")}
     form = OrgForm(request.POST or None, initial=initial, editing=True)
@@ -228,7 +223,7 @@ def org_edit(request, code):
 @require_http_methods(["GET", "POST"])
 def org_move(request, code):
     org = scope.get_org_for_user(request.user, code)
-    if not _structure_manager(request.user, org):
+    if not scope.manages_above(request.user, org):
         raise PermissionDenied("只有上级组织的管理者可以调整隶属关系")
     holders = [k for k in services.ALLOWED_PARENTS[org.kind] if k]
     parents = list(scope.visible_orgs(request.user, Role.MANAGER).exclude(path__startswith=org.path)
