@@ -16,6 +16,7 @@ from openpyxl.styles import Font, PatternFill
 
 from orglife.rules.compliance import KIND_LABELS, STATUS_LABELS
 
+from . import record_queries
 from .models import Attendance, Meeting, MeetingStatus
 
 XLSX_MAX_ORGS = 5_000  # ~24 rows each; a county-sized export takes ~6 s (docs/performance.md)
@@ -78,7 +79,11 @@ def book_meetings(org, year: int) -> list[Meeting]:
 
 def book_context(org, year: int) -> dict:
     meetings = []
-    for m in book_meetings(org, year):
+    found = book_meetings(org, year)
+    rows_by_meeting: dict[int, list] = {}
+    for a, items in record_queries.amendment_rows([a for m in found for a in m.amendments.all()]):
+        rows_by_meeting.setdefault(a.meeting_id, []).append((a, items))
+    for m in found:
         attendance = list(m.attendance.all())
         present = [a for a in attendance if a.status == "present"]
         meetings.append({
@@ -89,6 +94,7 @@ def book_context(org, year: int) -> dict:
             "due": len(attendance),
             "leave": sum(1 for a in attendance if a.status == "on_leave"),
             "absent": sum(1 for a in attendance if a.status == "absent"),
+            "amendments": rows_by_meeting.get(m.pk, []),
         })
     return {"org": org, "year": year, "meetings": meetings}
 

@@ -27,7 +27,7 @@ from orglife.orgs.models import ON_ROSTER, Member, OrgKind
 from orglife.orgs.services import ServiceError
 from orglife.rules.compliance import KIND_LABELS
 
-from . import review_services, services, signin
+from . import record_queries, review_services, services, signin
 from .forms import (
     AmendForm,
     AttachmentForm,
@@ -41,7 +41,6 @@ from .models import (
     Attachment,
     Attendance,
     AttendanceStatus,
-    ContentCategory,
     Meeting,
     MeetingKind,
     MeetingStatus,
@@ -252,32 +251,6 @@ def _differs(name: str, value, meeting: Meeting) -> bool:
 # ---------------------------------------------------------------- detail
 
 
-def _amendment_rows(meeting: Meeting) -> list:
-    amendments = list(meeting.amendments.select_related("actor"))
-    ids = {v for a in amendments for k, v in a.before.items() if k in ("host", "recorder") and v}
-    names = dict(Member.objects.filter(pk__in=ids).values_list("pk", "name")) if ids else {}
-    categories = dict(ContentCategory.choices)
-    rows = []
-    for a in amendments:
-        items = []
-        for k, v in a.before.items():
-            if k == "kinds":
-                shown = "、".join(KIND_LABELS.get(x, x) for x in v)
-            elif k in ("host", "recorder"):
-                shown = names.get(v, "—")
-            elif k == "content_category":
-                shown = categories.get(v, v or "—")
-            elif k == "held_at" and v:
-                shown = timezone.localtime(timezone.datetime.fromisoformat(v)).strftime(
-                    "%Y-%m-%d %H:%M"
-                )
-            else:
-                shown = v if v not in (None, "") else "—"
-            items.append((services.element_label(k) if k != "kinds" else "会议类型", shown))
-        rows.append((a, items))
-    return rows
-
-
 def _detail_context(request, meeting: Meeting, **extra) -> dict:
     kinds = _kinds(meeting)
     quorum = services.quorum(meeting, kinds)
@@ -299,7 +272,7 @@ def _detail_context(request, meeting: Meeting, **extra) -> dict:
         "guests": list(meeting.guests.all()),
         "follow_ups": list(meeting.follow_ups.select_related("owner")),
         "attachments": list(meeting.attachments.all()),
-        "amendments": _amendment_rows(meeting),
+        "amendments": record_queries.amendment_rows(list(meeting.amendments.select_related("actor"))),
         "can_manage": can_manage,
         "my_row": my_row,
         "missing": [services.element_label(e) for e in services.missing_elements(meeting, kinds)]

@@ -104,3 +104,12 @@ def test_an_empty_year_still_makes_a_book(client, demo):
     response = client.get(reverse("book_pdf", args=["ZB1"]), {"year": 2020})
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
     assert "尚无已提交的会议记录" in render_to_string("meetings/book_pdf.html", reports.book_context(demo.zb1, 2020))
+
+
+def test_book_shows_amendments_with_labels_and_names_not_keys(demo):
+    meeting = record(demo.zb1, dt.date(YEAR, 4, 5), ["theme_day"], topic="四月主题党日")
+    Amendment.objects.create(meeting=meeting, version=1, reason="主持人记错",
+                             before={"host": demo.m2.pk, "kinds": ["theme_day", "party_lecture"]})
+    html = render_to_string("meetings/book_pdf.html", reports.book_context(demo.zb1, YEAR))
+    assert "原主持人" in html and "王五" in html and "主题党日、党课" in html
+    assert ">host<" not in html and "party_lecture" not in html
