@@ -138,6 +138,7 @@ class ResolutionForm(forms.Form):
     yes = forms.IntegerField(label="赞成", min_value=0, required=False)
     no = forms.IntegerField(label="反对", min_value=0, required=False)
     abstain = forms.IntegerField(label="弃权", min_value=0, required=False)
+    written_opinions = forms.BooleanField(label="接收预备党员或转正表决（计入未到会党员的书面意见）", required=False)
 
 
 class FollowUpForm(forms.Form):

@@ -205,6 +205,9 @@ class Resolution(models.Model):
     yes = models.PositiveIntegerField("赞成", default=0)
     no = models.PositiveIntegerField("反对", default=0)
     abstain = models.PositiveIntegerField("弃权", default=0)
+    # Admission and 转正 votes count the written opinions of absent voting members (细则 Art. 21);
+    # other votes count only those present.
+    written_opinions = models.BooleanField("接收预备党员或转正表决（计入未到会党员书面意见）", default=False)
 
     class Meta:
         ordering = ["id"]

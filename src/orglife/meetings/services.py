@@ -502,7 +502,8 @@ def guest_add(*, actor, meeting: Meeting, name: str, note: str = "") -> Guest:
 
 
 def resolution_add(
-    *, actor, meeting: Meeting, text: str, yes: int = 0, no: int = 0, abstain: int = 0
+    *, actor, meeting: Meeting, text: str, yes: int = 0, no: int = 0, abstain: int = 0,
+    written_opinions: bool = False,
 ) -> Resolution:
     _refuse_locked(meeting)
     text = (text or "").strip()
@@ -516,17 +517,20 @@ def resolution_add(
     if min(yes, no, abstain) < 0:
         errors["yes"] = "票数不能为负数"
     elif meeting.attendance_frozen_at is not None:
-        # Written opinions of absent voting members count (细则 Art. 21): the cap is those entitled.
-        entitled = meeting.attendance.filter(voting_entitled=True).count()
-        if yes + no + abstain > entitled:
-            errors["yes"] = (
-                f"赞成、反对、弃权票数之和（{yes + no + abstain}）超过应到会有表决权的党员人数（{entitled}）"
-            )
+        # Only admission and 转正 votes count written opinions of absent voting members (细则
+        # Art. 21): their cap is those entitled; any other vote's cap is those entitled present.
+        entitled = meeting.attendance.filter(voting_entitled=True)
+        if not written_opinions:
+            entitled = entitled.filter(status=AttendanceStatus.PRESENT)
+        cap = entitled.count()
+        if yes + no + abstain > cap:
+            who = "应到会有表决权的党员人数" if written_opinions else "实到会有表决权的党员人数"
+            errors["yes"] = f"赞成、反对、弃权票数之和（{yes + no + abstain}）超过{who}（{cap}）"
     if errors:
         raise ServiceError(errors)
     with transaction.atomic():
         resolution = Resolution.objects.create(
-            meeting=meeting, text=text, yes=yes, no=no, abstain=abstain
+            meeting=meeting, text=text, yes=yes, no=no, abstain=abstain, written_opinions=bool(written_opinions)
         )
         audit.record(
             actor=actor,

@@ -253,7 +253,8 @@ def test_no_resolution_passes_without_a_quorum(demo, eight):
     """RULES §1.2 (Art. 14): a vote is taken only when more than half of those entitled are
     present; written opinions of absentees may make up the yes votes, never the quorum."""
     mark_present(demo, eight, 4)
-    five = services.resolution_add(actor=demo.officer, meeting=eight, text="同意丙同志转正", yes=5)
+    five = services.resolution_add(actor=demo.officer, meeting=eight, text="同意丙同志转正", yes=5,
+                                       written_opinions=True)
     q = services.quorum(eight)
     assert q.quorum_met is False and services.resolution_passed(five, q) is False
 
@@ -619,3 +620,12 @@ def test_the_host_must_belong_to_the_organization(demo):
     with pytest.raises(ServiceError) as exc:
         services.meeting_create(actor=None, org=demo.zb1, kinds=["theme_day"], host=demo.m3.pk)
     assert exc.value.errors["host"] == "主持人应为本组织的党员"
+
+
+def test_ordinary_votes_count_only_those_present(demo, eight):
+    """Written opinions count only in admission and 转正 votes (细则 Art. 21)."""
+    mark_present(demo, eight, 5)
+    with pytest.raises(ServiceError) as exc:
+        services.resolution_add(actor=demo.officer, meeting=eight, text="通过年度工作计划", yes=6)
+    assert "实到会有表决权的党员人数（5）" in exc.value.errors["yes"]
+    services.resolution_add(actor=demo.officer, meeting=eight, text="同意甲同志转正", yes=6, written_opinions=True)

@@ -400,7 +400,7 @@ def test_small_writes_from_the_detail_page(client, demo, tmp_path, settings):
     client.post(reverse("meeting_guest_add", args=[m.pk]), {"name": "王主任", "note": "上级党委"})
     client.post(
         reverse("meeting_resolution_add", args=[m.pk]),
-        {"text": "同意", "yes": 2, "no": 0, "abstain": 0},
+        {"text": "同意", "yes": 2, "no": 0, "abstain": 0, "written_opinions": "on"},
     )
     client.post(
         reverse("meeting_follow_up_add", args=[m.pk]), {"text": "落实", "owner": demo.m2.pk}

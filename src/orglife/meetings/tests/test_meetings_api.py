@@ -195,8 +195,9 @@ def test_get_for_viewers_and_due_members(demo, created):
 
 def test_get_shows_resolutions_passed_against_entitled_due(demo, created):
     meeting = Meeting.objects.get(pk=created["id"])
-    services.resolution_add(actor=demo.secretary, meeting=meeting, text="一", yes=1)
-    services.resolution_add(actor=demo.secretary, meeting=meeting, text="二", yes=2)
+    # 转正 votes, so absentees' written opinions count (the vote cap is those entitled).
+    services.resolution_add(actor=demo.secretary, meeting=meeting, text="一", yes=1, written_opinions=True)
+    services.resolution_add(actor=demo.secretary, meeting=meeting, text="二", yes=2, written_opinions=True)
     api = ApiClient(demo.secretary)
     # Nobody present: no quorum, so nothing passes whatever the yes votes (RULES §1.2)
     assert [x["passed"] for x in api.get(f"/meetings/{created['id']}").json()["resolutions"]] == [False, False]
