@@ -23,7 +23,7 @@ from django.urls import reverse
 from orglife.orgs.services import ServiceError
 
 from . import services
-from .models import Attendance, AttendanceStatus, Meeting
+from .models import Attendance, AttendanceStatus, Meeting, MeetingStatus
 
 CODE_LENGTH = 16
 # A member who scans in time but must log in first keeps that scan this long (seconds).
@@ -34,6 +34,7 @@ ALREADY = "您已签到，无需重复签到"
 NOT_DUE = "您不在本次会议的应到名单中"
 NOT_STARTED = "会议尚未开始，暂不能签到，请在主持人开始会议后扫码"
 CLOSED = "会议纪实已提交，签到已结束"
+RETURNED = "会议纪实已被退回修改，签到已结束，出席情况请由记录人更正"
 INVALID = "二维码无效，请扫描会议现场的二维码"
 NO_MEMBER = "您的账号未关联党员信息，不能签到，请联系支部书记"
 
@@ -96,6 +97,8 @@ def check_code(
         raise SignInError(CLOSED)
     if meeting.attendance_frozen_at is None:
         raise SignInError(NOT_STARTED)
+    if meeting.status != MeetingStatus.STARTED:  # returned by the organization above: fix by hand
+        raise SignInError(RETURNED)
     try:
         window = int(window)
     except (TypeError, ValueError):

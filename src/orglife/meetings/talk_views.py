@@ -130,5 +130,6 @@ def dual_life_report(request, code):
 @require_GET
 def org_todos(request, code):
     org = scope.get_org_for_user(request.user, code)
-    items = todos.for_org(org, reasons=scope.can_manage(request.user, org))
+    items = todos.for_org(org, reasons=scope.manages_directly(request.user, org),
+                          reviews=scope.can_manage(request.user, org))
     return render(request, "meetings/todos.html", {"org": org, "groups": todos.grouped(items), "count": len(items)})

@@ -282,13 +282,16 @@ def for_user(user, on: dt.date | None = None) -> list[Todo]:
     return _sorted(todos)
 
 
-def for_org(org: Organization, on: dt.date | None = None, *, reasons: bool = True) -> list[Todo]:
+def for_org(org: Organization, on: dt.date | None = None, *, reasons: bool = True, reviews: bool = True) -> list[Todo]:
+    """The organization's to-dos. reasons: show triggered-talk reasons (the branch's own managers);
+    reviews: list records below awaiting review (managers, who do the reviewing)."""
     on = on or timezone.localdate()
     days = horizon_days(org.profile())
     depth_below = Q(org__path__startswith=org.path, org__depth=org.depth + 1)
     todos = upcoming_meetings(Q(org=org), on, days)
     todos += overdue_kinds(with_groups([org]), on, days)
-    todos += awaiting_approval(depth_below)
+    if reviews:
+        todos += awaiting_approval(depth_below)
     todos += incomplete_records(Q(org=org), on)
     todos += open_talk_todos(Q(org=org), on, days, reasons)
     if org.kind in ("branch", "joint_branch"):

@@ -116,3 +116,22 @@ def test_a_review_from_a_stale_page_is_refused(demo, submitted):
         review_services.record_approve(actor=demo.admin, meeting=stale)
     submitted.refresh_from_db()
     assert submitted.status == MeetingStatus.RETURNED and counted(submitted) == [False]
+
+
+def test_a_returned_record_takes_no_qr_sign_ins(demo, submitted):
+    from orglife.meetings import signin
+    review_services.record_return(actor=demo.officer, meeting=submitted, reasons=["untrue"])
+    submitted.refresh_from_db()
+    window = signin.current_window(submitted)
+    with pytest.raises(signin.SignInError, match="已被退回修改"):
+        signin.verify(user=demo.member, meeting=submitted, code=signin.code_for(submitted.pk, window), window=window)
+
+
+def test_viewers_of_the_organization_above_see_no_review_queue(client, demo, submitted, django_user_model):
+    from orglife.orgs import services as org_services
+    viewer = django_user_model.objects.create_user("viewer")
+    org_services.grant_role(actor=None, user=viewer, org=demo.zz, role="viewer")
+    client.force_login(viewer)
+    assert "学习" not in client.get(reverse("org_todos", args=["ZZ"])).content.decode()
+    client.force_login(demo.officer)
+    assert "学习" in client.get(reverse("org_todos", args=["ZZ"])).content.decode()
