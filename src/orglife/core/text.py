@@ -66,3 +66,16 @@ def parse_date(value) -> dt.date | None:
 
 def format_date(value: dt.date | None) -> str:
     return f"{value:%Y年%-m月%-d日}" if value else ""
+
+
+YEAR_MIN, YEAR_MAX = 2000, 2100  # the years a page or report may be asked for
+
+
+def parse_year(raw, default: int | None = None) -> int | None:
+    """A year from a query string ('2026', full-width digits too); default when blank, not a
+    number, or outside YEAR_MIN..YEAR_MAX."""
+    text = squeeze(raw)
+    if not text.isdigit():
+        return default
+    year = int(text)
+    return year if YEAR_MIN <= year <= YEAR_MAX else default

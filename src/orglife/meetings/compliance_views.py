@@ -13,7 +13,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from orglife.core import scope
+from orglife.core import scope, text
 from orglife.rules.compliance import KIND_LABELS, STATUS_LABELS
 
 from . import queries, reports
@@ -27,17 +27,11 @@ STATUS_COLORS = {
     "not_applicable": "#e8e8e8",
 }
 STATUS_MARKS = {"met": "✓", "due": "!", "missed": "✗", "upcoming": "·", "exempt": "免", "not_applicable": "–"}
-MIN_YEAR, MAX_YEAR = 2000, 2100
 
 
 def parse_year(raw: str | None, today: dt.date) -> int | None:
-    if not raw:
-        return today.year
-    try:
-        year = int(raw)
-    except ValueError:
-        return None
-    return year if MIN_YEAR <= year <= MAX_YEAR else None
+    """This year when not given; None (a 400) when given but not a valid year."""
+    return text.parse_year(raw) if raw else today.year
 
 
 def meeting_url(pk: int) -> str:
@@ -63,7 +57,7 @@ def compliance_heatmap(request, code):
     today = timezone.localdate()
     year = parse_year(request.GET.get("year"), today)
     if year is None:
-        return HttpResponseBadRequest(f"年度无效，应为{MIN_YEAR}–{MAX_YEAR}之间的年份".encode())
+        return HttpResponseBadRequest(f"年度无效，应为{text.YEAR_MIN}–{text.YEAR_MAX}之间的年份".encode())
     kind = request.GET.get("kind") or None
     if kind and kind not in KIND_LABELS:
         return HttpResponseBadRequest("会议类型无效".encode())
@@ -124,7 +118,7 @@ def compliance_xlsx(request, code):
     today = timezone.localdate()
     year = parse_year(request.GET.get("year"), today)
     if year is None:
-        return HttpResponseBadRequest(f"年度无效，应为{MIN_YEAR}–{MAX_YEAR}之间的年份".encode())
+        return HttpResponseBadRequest(f"年度无效，应为{text.YEAR_MIN}–{text.YEAR_MAX}之间的年份".encode())
     if queries.subtree_orgs(request.user, org, only_requiring=True).count() > reports.XLSX_MAX_ORGS:
         return HttpResponseBadRequest(
             f"该组织下需召开会议的组织超过{reports.XLSX_MAX_ORGS:,}个，请从下级组织分别导出".encode()
@@ -145,7 +139,7 @@ def book_pdf(request, code):
     today = timezone.localdate()
     year = parse_year(request.GET.get("year"), today)
     if year is None:
-        return HttpResponseBadRequest(f"年度无效，应为{MIN_YEAR}–{MAX_YEAR}之间的年份".encode())
+        return HttpResponseBadRequest(f"年度无效，应为{text.YEAR_MIN}–{text.YEAR_MAX}之间的年份".encode())
     response = HttpResponse(reports.book_pdf(request, org, year), content_type="application/pdf")
     response["Content-Disposition"] = reports.attachment(f"{org.name}-{year}年组织生活纪实.pdf", inline=True)
     return response

@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from orglife.core import scope
+from orglife.core import scope, text
 from orglife.orgs.models import Organization
 from orglife.orgs.services import ServiceError
 
@@ -82,10 +82,7 @@ def _list_context(request, access: Access, form: GenerateForm | None = None) -> 
 
 
 def _year(value, default: int) -> int:
-    try:
-        year = int(value)
-    except (TypeError, ValueError):
-        return default
+    year = text.parse_year(value, default)
     return year if ps.YEAR_MIN <= year <= ps.YEAR_MAX else default
 
 

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from orglife.core import scope
+from orglife.core import scope, text
 from orglife.orgs.models import ON_ROSTER, Member
 from orglife.orgs.services import ServiceError
 from orglife.rules.talks import CATEGORY_LABELS
@@ -21,11 +21,8 @@ from .talk_forms import TalkForm, TalkTodoForm
 
 def _year(request) -> int:
     this = timezone.localdate().year
-    try:
-        year = int(request.GET.get("year", this))
-    except ValueError:
-        return this
-    return year if 2000 <= year <= this + 1 else this
+    year = text.parse_year(request.GET.get("year"), this)
+    return year if year <= this + 1 else this
 
 
 def _roster(org) -> list[Member]:

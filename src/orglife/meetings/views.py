@@ -22,7 +22,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from orglife.core import scope
+from orglife.core import scope, text
 from orglife.orgs.models import ON_ROSTER, Member, OrgKind
 from orglife.orgs.services import ServiceError
 from orglife.rules.compliance import KIND_LABELS
@@ -87,8 +87,7 @@ def _kinds(meeting: Meeting) -> list[str]:
 def meeting_list(request, code):
     org = scope.get_org_for_user(request.user, code)
     kind = request.GET.get("kind", "") if request.GET.get("kind") in KIND_LABELS else ""
-    year = request.GET.get("year", "")
-    year = int(year) if year.isdigit() and 1900 < int(year) < 2200 else None
+    year = text.parse_year(request.GET.get("year"))
     qs = Meeting.objects.filter(org=org)
     if kind:
         qs = qs.filter(Exists(MeetingKind.objects.filter(meeting=OuterRef("pk"), kind=kind)))

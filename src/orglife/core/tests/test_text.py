@@ -195,3 +195,10 @@ def test_format_date_writes_chinese(d):
 
 def test_format_date_of_none_is_empty():
     assert format_date(None) == ""
+
+
+@pytest.mark.parametrize("raw,default,expected", [("2026", None, 2026), ("２０２６", None, 2026), ("", 2025, 2025),
+                                                   ("abc", None, None), ("1999", 7, 7), ("2101", None, None)])
+def test_parse_year(raw, default, expected):
+    from orglife.core.text import parse_year
+    assert parse_year(raw, default) == expected
