@@ -22,7 +22,7 @@ from orglife.orgs.queries import orgs_with_committee
 from orglife.orgs.services import ServiceError
 from orglife.rules.compliance import EVERY_LABELS, KIND_LABELS, Requirement, requirements
 from orglife.rules.loader import PERIOD_MONTHS
-from orglife.rules.periods import periods_of_year
+from orglife.rules.periods import month_end, periods_of_year
 
 from .models import AnnualPlan, PlanItem, PlanReview, PlanStatus, ReturnReason
 
@@ -49,14 +49,9 @@ class PlannedItem:
     topic: str
 
 
-def _month_end(year: int, month: int) -> int:
-    nxt = dt.date(year + month // 12, month % 12 + 1, 1)
-    return (nxt - dt.timedelta(days=1)).day
-
-
 def theme_date(year: int, month: int, theme_day: int) -> dt.date:
     """The fixed 主题党日 of a month, clamped to the month's end (31 → 30 April, 28/29 February)."""
-    return dt.date(year, month, min(theme_day, _month_end(year, month)))
+    return dt.date(year, month, min(theme_day, month_end(year, month).day))
 
 
 def committee_date(year: int, month: int, theme_day: int) -> dt.date:
@@ -127,7 +122,7 @@ def generate_items(reqs: Iterable[Requirement], year: int, theme_day: int = DEFA
                 continue
             first = period.start.month
             months = _month_order(req, [m for m in range(first, first + step)
-                                        if not (start and dt.date(year, m, _month_end(year, m)) < start)])
+                                        if not (start and month_end(year, m) < start)])
 
             def anchor(month: int, kind: str = req.kind) -> dt.date:
                 day = _anchor(kind, year, month, theme_day)

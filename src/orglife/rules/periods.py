@@ -19,7 +19,7 @@ class Period:
         return self.start <= day <= self.end
 
 
-def _month_end(year: int, month: int) -> dt.date:
+def month_end(year: int, month: int) -> dt.date:
     nxt = dt.date(year + month // 12, month % 12 + 1, 1)
     return nxt - dt.timedelta(days=1)
 
@@ -33,7 +33,7 @@ def periods_of_year(year: int, every: str) -> list[Period]:
     out = []
     for index, first in enumerate(range(1, 13, months), start=1):
         last = first + months - 1
-        out.append(Period(dt.date(year, first, 1), _month_end(year, last), _label(every, year, index), every))
+        out.append(Period(dt.date(year, first, 1), month_end(year, last), _label(every, year, index), every))
     return out
 
 
