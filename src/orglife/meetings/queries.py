@@ -54,18 +54,27 @@ class Segment:
     the same monthly counts of that kind. They carry org_id 0 and no meeting ids; OrgCompliance
     hands out per-organization copies."""
 
-    __slots__ = ("verdicts", "kind", "_months")
+    __slots__ = ("verdicts", "kind", "_months", "_closing")
 
     def __init__(self, verdicts: list[core.Verdict]):
         self.verdicts = verdicts
         self.kind = verdicts[0].kind if verdicts else ""
         self._months: list[str | None] | None = None
+        self._closing: list[str | None] | None = None
 
     @property
     def months(self) -> list[str | None]:
+        """Status per month, each period spanning its months (the kind's own row)."""
         if self._months is None:
-            self._months = core.month_statuses(self.verdicts)
+            self._months = core.month_statuses(self.verdicts, self.kind)
         return self._months
+
+    @property
+    def closing_months(self) -> list[str | None]:
+        """Status per month, each period shown where it closes (folded across kinds)."""
+        if self._closing is None:
+            self._closing = core.month_statuses(self.verdicts)
+        return self._closing
 
 
 def _worst(a: str | None, b: str | None) -> str | None:
@@ -95,12 +104,14 @@ class OrgCompliance:
         return self._verdicts
 
     def months(self, kind: str | None = None) -> list[str | None]:
-        """Worst status per month (1–12), of one kind or of all."""
+        """Worst status per month (1–12): of one kind, each period over its months; of all kinds,
+        each period in the month it closes (see rules.compliance.month_statuses)."""
         out: list[str | None] = [None] * 12
         for segment in self.segments:
             if kind and segment.kind != kind:
                 continue
-            out = [_worst(a, b) for a, b in zip(out, segment.months, strict=True)]
+            months = segment.months if kind else segment.closing_months
+            out = [_worst(a, b) for a, b in zip(out, months, strict=True)]
         return out
 
 

@@ -210,16 +210,18 @@ def period_months(label: str) -> range:
 
 
 def month_statuses(verdicts: Iterable[Verdict], kind: str | None = None) -> list[str | None]:
-    """For months 1–12, the worst status (STATUS_SEVERITY) among the verdicts whose period covers
-    the month, of one kind or of all; None where nothing is owed."""
+    """For months 1–12, the worst status (STATUS_SEVERITY) of the verdicts, None where nothing is
+    owed. For one kind, a verdict colours every month of its period (the quarter's assembly spans
+    three cells). For all kinds together, a verdict shows once, in the month its period closes:
+    otherwise a yearly 组织生活会 still under way would colour every month that was kept."""
     out: list[str | None] = [None] * 12
     for v in verdicts:
         if kind and v.kind != kind:
             continue
-        rank = STATUS_SEVERITY[v.status]
-        for month in period_months(v.period):
+        months = period_months(v.period) if kind else period_months(v.period)[-1:]
+        for month in months:
             current = out[month - 1]
-            if current is None or STATUS_SEVERITY[current] < rank:
+            if current is None or STATUS_SEVERITY[current] < STATUS_SEVERITY[v.status]:
                 out[month - 1] = v.status
     return out
 

@@ -53,7 +53,8 @@ def test_it_shows_the_heat_map_of_the_subtree(client, demo):
 def test_all_kinds_show_the_worst_status_of_the_month(client, demo):
     record(demo.zb1, dt.date(YEAR, 11, 5), ["theme_day"])
     html = page(client, demo.officer, "ZZ").content.decode()
-    assert cell(html, "ZB1", 11) == "due"  # Q4 assembly and party lecture still owed
+    assert cell(html, "ZB1", 11) == "met"  # November's monthly kinds were kept…
+    assert cell(html, "ZB1", 12) == "due"  # …the Q4 assembly and party lecture show where Q4 closes
 
 
 def test_drill_down_lists_kind_by_period_with_meeting_links(client, demo):

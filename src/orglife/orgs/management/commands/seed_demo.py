@@ -113,6 +113,7 @@ class Command(BaseCommand):
                 members[code].append(services.member_create(actor=None, data=data, today=today))
         self.terms(orgs, members)
         self.accounts(orgs, members)
+        self.meetings(orgs, members)
 
     def terms(self, orgs, members) -> None:
         for code, _name, _kind, _parent, size, _prob, started, committee in TREE:
@@ -144,3 +145,52 @@ class Command(BaseCommand):
                 services.grant_role(actor=None, user=user, org=orgs[org_code], role=role, recursive=recursive)
             if username in linked:
                 services.member_link_user(actor=None, member=linked[username], user=user)
+
+    # Two branches keep their organizational life on record for 2026 up to November (so the
+    # compliance pages show both kept and missed obligations); the others have no records yet.
+    DEMO_TOPICS = ["学习党的二十届三中全会精神", "重温入党誓词", "学习《中国共产党章程》", "党纪学习教育", "开展志愿服务",
+                   "学习习近平总书记重要讲话精神", "庆祝建党105周年", "学习《中国共产党支部工作条例（试行）》",
+                   "教师节主题党日", "学习全国教育大会精神", "组织生活会前集中学习"]
+
+    def meetings(self, orgs, members) -> None:
+        from orglife.meetings import services as meeting_services
+
+        tz = dt.timezone(dt.timedelta(hours=8))
+        for code in ("ZB01", "ZB04"):
+            org, people = orgs[code], members[code]
+            for month in range(1, 12):
+                first_of_quarter = month % 3 == 1
+                kinds = ["theme_day"] + (["assembly", "party_lecture"] if first_of_quarter else [])
+                held = dt.datetime(2026, month, 15, 14, 30, tzinfo=tz)
+                fields = dict(
+                    held_at=held, place="学校党员活动室", host=people[0].pk, recorder=people[1].pk,
+                    topic=f"{month}月主题党日：{self.DEMO_TOPICS[month - 1]}",
+                    minutes=f"书记{people[0].name}主持。全体党员{self.DEMO_TOPICS[month - 1]}，交流学习体会，"
+                            "部署下阶段工作。",
+                )
+                if first_of_quarter:
+                    fields.update(agenda="一、集中学习；二、党课；三、审议支部工作", lecturer=people[0].name,
+                                  content_category="theory")
+                meeting = meeting_services.meeting_create(actor=None, org=org, kinds=kinds, **fields)
+                meeting_services.meeting_start(actor=None, meeting=meeting, now=held)
+                rows = [{"member": a.member_id, "status": "present"} for a in meeting.attendance.all()]
+                for row in rows[-2:]:
+                    row.update(status="on_leave", reason="外出培训")
+                meeting_services.attendance_set(actor=None, meeting=meeting, rows=rows)
+                meeting_services.meeting_submit(actor=None, meeting=meeting, today=held.date(),
+                                                now=held + dt.timedelta(hours=3))
+                self.committee_meeting(org, people, dt.datetime(2026, month, 8, 16, 0, tzinfo=tz))
+
+    def committee_meeting(self, org, people, held) -> None:
+        from orglife.meetings import services as meeting_services
+
+        meeting = meeting_services.meeting_create(
+            actor=None, org=org, kinds=["committee_meeting"], held_at=held, place="支部办公室",
+            host=people[0].pk, recorder=people[1].pk, topic=f"{held.month}月支委会：研究本月主题党日安排",
+            minutes="支委逐一发言，确定本月主题党日内容和分工，研究党员教育管理工作。",
+        )
+        meeting_services.meeting_start(actor=None, meeting=meeting, now=held)
+        rows = [{"member": a.member_id, "status": "present"} for a in meeting.attendance.all()]
+        meeting_services.attendance_set(actor=None, meeting=meeting, rows=rows)
+        meeting_services.meeting_submit(actor=None, meeting=meeting, today=held.date(),
+                                        now=held + dt.timedelta(hours=2))
