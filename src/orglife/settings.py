@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "orglife.core",
     "orglife.orgs",
     "orglife.meetings",
+    "orglife.inspection",
     "orglife.api",
 ]
 

@@ -44,6 +44,7 @@ class AppendOnlyQuerySet(models.QuerySet):
 
 
 ACTION_LABELS = {
+    "reference_texts.load": "载入范文库",
     "org.create": "新建组织",
     "org.update": "修改组织",
     "org.move": "调整隶属关系",
