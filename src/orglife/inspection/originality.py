@@ -6,13 +6,14 @@ Pure Python, no Django. Works on Chinese without relying on spaces:
    digits (``str.isalnum``) are kept, so punctuation, whitespace and full/half-width variants do
    not matter. ``normalise`` also returns, for every kept character, its offset in the original
    text, so a reported passage is always a slice of the original.
-2. **Shingles.** Overlapping character k-grams, ``K = 10``. Ten Chinese characters are four or
-   five words: long enough that two independent authors rarely share one except for set phrases
-   (which are filtered by a minimum passage length, see 4), short enough that a copied passage
-   in which one character in every dozen was changed still has unbroken shingles between the
-   changes.
+2. **Shingles.** Overlapping character k-grams, ``K = 8``. Eight Chinese characters are three or
+   four words: independent authors rarely share a run of several of them outside set phrases
+   (which are filtered by a minimum passage length, see 4), and a copied passage in which one
+   character in every nine was changed still has intact shingles between the changes (with
+   K = 10 such a text was missed entirely, with K = 13 already one change in twelve was; see
+   decision 0016).
 3. **Candidate index.** Each reference document is *winnowed* (window ``W = 11`` hashes): the
-   minimum hash of every window is a fingerprint. Any common passage of at least W + K − 1 = 20
+   minimum hash of every window is a fingerprint. Any common passage of at least W + K − 1 = 18
    normalised characters shares a fingerprint with the document (the winnowing guarantee),
    whereas a document keeps only about 2/(W+1) of its shingles. Fingerprints are stored as one
    sorted array of ``hash << 32 | document`` integers, queried with binary search, and saved to
@@ -45,11 +46,11 @@ from dataclasses import dataclass, field
 from itertools import accumulate
 from pathlib import Path
 
-K = 10
+K = 8
 W = 11
 MAX_GAP = 8
 MIN_PASSAGE = 24
-MIN_HITS = 2
+MIN_HITS = 1
 MAX_CANDIDATES = 40
 DEFAULT_THRESHOLD = 0.3
 FORMAT = "orglife-originality-1"

@@ -122,7 +122,9 @@ def test_check_originality_human_output_builds_a_missing_index(refs, tmp_path, v
 def test_check_originality_threshold_option_and_missing_file(refs, tmp_path):
     call("load_reference_texts", str(refs))
     data = json.loads(
-        call("check_originality", material(tmp_path, t.stitched()), "--json", "--threshold", "0.9")[0]
+        call("check_originality", material(tmp_path, t.stitched()), "--json", "--threshold", "0.9")[
+            0
+        ]
     )
     assert data["flagged"] is False and data["matches"]
     with pytest.raises(CommandError, match="文件不存在"):
@@ -143,12 +145,19 @@ def test_check_material_names_where_each_passage_came_from(refs):
         text, same_meeting={"张三": colleague}, earlier={"2025": last_year}, threshold=0.3
     )
     assert report.flagged
-    assert report.sources == ["同次会议：张三", "本人2025年材料", "范文：范文乙.txt", "范文：范文甲.txt"]
+    assert report.sources == [
+        "同次会议：张三",
+        "本人2025年材料",
+        "范文：范文乙.txt",
+        "范文：范文甲.txt",
+    ]
     assert all(m.text in text for m in report.matches)
 
 
 @pytest.mark.django_db
 def test_check_material_of_an_original_text_is_not_flagged(refs):
     call("load_reference_texts", str(refs))
-    report = services.check_material(t.ORIGINAL, same_meeting={"李四": t.OWN_SENTENCES[3]}, earlier={})
+    report = services.check_material(
+        t.ORIGINAL, same_meeting={"李四": t.OWN_SENTENCES[3]}, earlier={}
+    )
     assert not report.flagged and report.matches == []

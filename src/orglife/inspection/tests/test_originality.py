@@ -59,6 +59,25 @@ def test_it_still_catches_the_same_text_with_punctuation_and_some_characters_cha
     assert any("不太固定" in m.text and "不够固定" in m.source_text for m in report.matches)
 
 
+def every_nth_changed(text: str, n: int) -> str:
+    out, count = [], 0
+    for ch in text:
+        if "\u4e00" <= ch <= "\u9fff":
+            count += 1
+            if count % n == 0:
+                ch = "某"
+        out.append(ch)
+    return "".join(out)
+
+
+def test_it_still_catches_a_copy_with_one_character_in_every_twelve_changed():
+    material = every_nth_changed(t.stitched(), 12)
+    report = corpus().check(material)
+    assert report.flagged
+    assert report.sources == ["范文乙.txt", "范文甲.txt"]
+    assert all(m.text in material for m in report.matches)
+
+
 def test_it_does_not_flag_a_genuinely_original_text_of_the_same_length():
     material = t.ORIGINAL
     assert abs(len(o.normal_form(material)) - len(o.normal_form(t.stitched()))) < 40
