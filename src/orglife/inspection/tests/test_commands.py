@@ -161,3 +161,16 @@ def test_check_material_of_an_original_text_is_not_flagged(refs):
         t.ORIGINAL, same_meeting={"李四": t.OWN_SENTENCES[3]}, earlier={}
     )
     assert not report.flagged and report.matches == []
+
+
+@pytest.mark.parametrize("value", [0, 1.5, "30%", True])
+def test_a_bad_profile_threshold_is_refused(monkeypatch, value):
+    from types import SimpleNamespace
+
+    monkeypatch.setattr(
+        services,
+        "get_profile",
+        lambda name=None: SimpleNamespace(options={"originality_threshold": value}),
+    )
+    with pytest.raises(ValueError, match="originality_threshold"):
+        services.originality_threshold()
