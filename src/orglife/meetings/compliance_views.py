@@ -50,14 +50,23 @@ def _cells(row: queries.OrgCompliance, kind: str | None) -> list[dict]:
     ]
 
 
+def _org_and_year(request, code):
+    """The organization (scoped), today, and the year asked for (None when invalid)."""
+    org = scope.get_org_for_user(request.user, code)
+    today = timezone.localdate()
+    return org, today, parse_year(request.GET.get("year"), today)
+
+
+def _bad_year():
+    return HttpResponseBadRequest(f"年度无效，应为{text.YEAR_MIN}–{text.YEAR_MAX}之间的年份".encode())
+
+
 @login_required
 @require_GET
 def compliance_heatmap(request, code):
-    org = scope.get_org_for_user(request.user, code)
-    today = timezone.localdate()
-    year = parse_year(request.GET.get("year"), today)
+    org, today, year = _org_and_year(request, code)
     if year is None:
-        return HttpResponseBadRequest(f"年度无效，应为{text.YEAR_MIN}–{text.YEAR_MAX}之间的年份".encode())
+        return _bad_year()
     kind = request.GET.get("kind") or None
     if kind and kind not in KIND_LABELS:
         return HttpResponseBadRequest("会议类型无效".encode())
@@ -114,11 +123,9 @@ def compliance_heatmap(request, code):
 @login_required
 @require_GET
 def compliance_xlsx(request, code):
-    org = scope.get_org_for_user(request.user, code)
-    today = timezone.localdate()
-    year = parse_year(request.GET.get("year"), today)
+    org, today, year = _org_and_year(request, code)
     if year is None:
-        return HttpResponseBadRequest(f"年度无效，应为{text.YEAR_MIN}–{text.YEAR_MAX}之间的年份".encode())
+        return _bad_year()
     if queries.subtree_orgs(request.user, org, only_requiring=True).count() > reports.XLSX_MAX_ORGS:
         return HttpResponseBadRequest(
             f"该组织下需召开会议的组织超过{reports.XLSX_MAX_ORGS:,}个，请从下级组织分别导出".encode()
@@ -135,11 +142,9 @@ def compliance_xlsx(request, code):
 @login_required
 @require_GET
 def book_pdf(request, code):
-    org = scope.get_org_for_user(request.user, code)
-    today = timezone.localdate()
-    year = parse_year(request.GET.get("year"), today)
+    org, today, year = _org_and_year(request, code)
     if year is None:
-        return HttpResponseBadRequest(f"年度无效，应为{text.YEAR_MIN}–{text.YEAR_MAX}之间的年份".encode())
+        return _bad_year()
     response = HttpResponse(reports.book_pdf(request, org, year), content_type="application/pdf")
     response["Content-Disposition"] = reports.attachment(f"{org.name}-{year}年组织生活纪实.pdf", inline=True)
     return response
