@@ -88,6 +88,15 @@ ACTION_LABELS = {
     "meeting.approve": "审核通过会议纪实",
     "meeting.return": "退回会议纪实",
     "exemption.revoke": "撤销免于召开",
+    "problem.create": "登记问题",
+    "problem.measure_add": "添加整改措施",
+    "problem.measure_complete": "整改措施完成",
+    "problem.evidence_add": "上传整改佐证",
+    "problem.submit": "提交问题销号",
+    "problem.sign_off": "问题销号",
+    "problem.return": "退回问题销号申请",
+    "problem.reopen": "回头看重新整改",
+    "ledger.export": "导出整改台账",
 }
 
 
