@@ -11,5 +11,6 @@ urlpatterns = [
     path("password/", core_views.PasswordChangeView.as_view(), name="password_change"),
     path("", include("orglife.orgs.urls")),
     path("", include("orglife.meetings.urls")),
+    path("", include("orglife.inspection.urls")),
     path("api/v1/", api.urls),
 ]

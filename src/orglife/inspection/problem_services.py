@@ -18,7 +18,16 @@ from orglife.core import audit
 from orglife.meetings.services import sniff
 from orglife.orgs.services import ServiceError
 
-from .models import Measure, MeasureEvidence, Problem, ProblemAction, ProblemEvent, ProblemSource, ProblemStatus, Severity
+from .models import (
+    Measure,
+    MeasureEvidence,
+    Problem,
+    ProblemAction,
+    ProblemEvent,
+    ProblemSource,
+    ProblemStatus,
+    Severity,
+)
 
 
 def _event(problem: Problem, action: str, actor, reason: str = "", changes: dict | None = None) -> None:

@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from orglife.core import scope
 from orglife.core.models import Role
+from orglife.inspection.models import Measure, ProblemStatus
 from orglife.orgs.models import Organization
 from orglife.orgs.queries import orgs_with_committee
 from orglife.rules import compliance
@@ -44,6 +45,7 @@ KIND_LABELS = {
     "incomplete": "未完成的会议记录",
     "talk": "谈心谈话",
     "talk_todo": "谈话任务",
+    "measure": "逾期的整改措施",
 }
 KIND_ORDER = list(KIND_LABELS)
 
@@ -227,6 +229,15 @@ def open_talk_todos(q: Q | None, on: dt.date, days: int, reasons: bool = True) -
     ]
 
 
+def overdue_measures(q: Q, on: dt.date) -> list[Todo]:
+    """Measures past their deadline and not done (q over Measure), of problems not yet signed off."""
+    qs = (Measure.objects.filter(q, done_on__isnull=True, deadline__lt=on)
+          .exclude(problem__status=ProblemStatus.SIGNED_OFF)
+          .select_related("problem__org").order_by("deadline", "id").distinct()[:LIMIT])
+    return [Todo("measure", m.text[:40], f"整改时限{m.deadline:%-m月%-d日}已过 · {m.problem.description[:30]}",
+                 m.problem.org.name, m.deadline, _url("problem_detail", m.problem_id), urgent=True) for m in qs]
+
+
 def _sorted(todos: list[Todo]) -> list[Todo]:
     far = dt.date.max
     return sorted(todos, key=lambda t: (KIND_ORDER.index(t.kind), t.due or far))
@@ -279,6 +290,9 @@ def for_user(user, on: dt.date | None = None) -> list[Todo]:
                 todos += org_talk_gaps(org, on)
     if member is not None and not any(o.pk == member.org_id for o in managed):
         todos += member_talk_gaps(member, on)
+    measures_q = Q(problem__org_id__in=[o.pk for o in managed]) | (Q(owner=member) if member is not None else Q(pk__in=[]))
+    if managed or member is not None:
+        todos += overdue_measures(measures_q, on)
     return _sorted(todos)
 
 
@@ -296,6 +310,7 @@ def for_org(org: Organization, on: dt.date | None = None, *, reasons: bool = Tru
     todos += open_talk_todos(Q(org=org), on, days, reasons)
     if org.kind in ("branch", "joint_branch"):
         todos += org_talk_gaps(org, on)
+    todos += overdue_measures(Q(problem__org=org), on)
     return _sorted(todos)
 
 

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from django import forms
+
+from orglife.meetings.models import Meeting, MeetingStatus
+from orglife.orgs.models import Member
+
+from .models import ProblemSource, Severity
+
+
+class ProblemForm(forms.Form):
+    source = forms.ChoiceField(label="问题来源", choices=ProblemSource.choices)
+    severity = forms.ChoiceField(label="严重程度", choices=Severity.choices, initial=Severity.GENERAL)
+    description = forms.CharField(label="问题描述", widget=forms.Textarea(attrs={"rows": 4}))
+    responsible = forms.ModelChoiceField(label="责任人", queryset=Member.objects.none(), required=False)
+    meeting = forms.ModelChoiceField(label="相关会议", queryset=Meeting.objects.none(), required=False)
+
+    def __init__(self, *args, org=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["responsible"].queryset = Member.objects.filter(org=org).order_by("name")
+        self.fields["meeting"].queryset = Meeting.objects.filter(
+            org=org, status__in=[MeetingStatus.SUBMITTED, MeetingStatus.APPROVED]).order_by("-held_on", "-id")
+        self.fields["meeting"].label_from_instance = lambda m: f"{m.held_on or ''} {m.topic}"
+
+
+class MeasureForm(forms.Form):
+    text = forms.CharField(label="整改措施", widget=forms.Textarea(attrs={"rows": 2}))
+    owner = forms.ModelChoiceField(label="责任人", queryset=Member.objects.none(), required=False)
+    deadline = forms.DateField(label="整改时限", widget=forms.DateInput(attrs={"type": "date"}))
+    weight = forms.IntegerField(label="权重", min_value=1, max_value=100, initial=1)
+
+    def __init__(self, *args, org=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = Member.objects.filter(org=org).order_by("name")
+
+
+class CompleteForm(forms.Form):
+    evidence = forms.CharField(label="完成情况", widget=forms.Textarea(attrs={"rows": 2}))
+    done_on = forms.DateField(label="完成日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    file = forms.FileField(label="佐证材料", required=False)
+
+
+class EvidenceForm(forms.Form):
+    file = forms.FileField(label="佐证材料")
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label="理由", required=False, widget=forms.Textarea(attrs={"rows": 2}))
