@@ -9,7 +9,21 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    Avg,
+    Count,
+    Exists,
+    F,
+    FloatField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce, NullIf
 
 from orglife.orgs.models import Organization
 from orglife.orgs.queries import visible_subtree_ids
@@ -25,6 +39,21 @@ BY_ORG_LIMIT = 50
 def overdue_q(today: dt.date) -> Q:
     late = Measure.objects.filter(problem=OuterRef("pk"), done_on__isnull=True, deadline__lt=today)
     return Q(Exists(late)) & ~Q(status=ProblemStatus.SIGNED_OFF)
+
+
+def _weight_sum(done: bool | None = None) -> Subquery:
+    qs = Measure.objects.filter(problem=OuterRef("pk"))
+    if done:
+        qs = qs.filter(done_on__isnull=False)
+    return Subquery(qs.order_by().values("problem").annotate(s=Sum("weight")).values("s"), output_field=FloatField())
+
+
+def progress_expr():
+    """A problem's progress in SQL: the weighted share of its done measures (0 without measures),
+    the same number as rollup.problem_progress."""
+    done = Cast(Coalesce(_weight_sum(done=True), Value(0.0)), FloatField())
+    total = NullIf(Cast(_weight_sum(), FloatField()), Value(0.0))
+    return Coalesce(done / total, Value(0.0), output_field=FloatField())
 
 
 def subtree_problems(user, org: Organization) -> QuerySet:
@@ -63,15 +92,17 @@ class Filters:
 @dataclass
 class Ledger:
     rates: rollup.Rates
+    progress: float | None = None  # average progress of the problems (rollup.group_progress)
     by_source: list[tuple[str, int]] = field(default_factory=list)
     by_status: list[tuple[str, int]] = field(default_factory=list)
-    by_org: list[tuple[Organization, int, int, int]] = field(default_factory=list)  # org, total, signed off, overdue
+    by_org: list[tuple] = field(default_factory=list)  # org, total, signed off, overdue, progress
 
 
 def ledger(qs: QuerySet, today: dt.date) -> Ledger:
     """Counts and rates over a (filtered) problem queryset, all in SQL."""
     flagged = qs.order_by().annotate(late=overdue_q(today))
     agg = flagged.aggregate(
+        progress=Avg(progress_expr()),
         total=Count("pk"),
         signed_off=Count("pk", filter=Q(status=ProblemStatus.SIGNED_OFF)),
         on_time=Count("pk", filter=Q(status=ProblemStatus.SIGNED_OFF, signed_off_at__date__lte=F("deadline"))),
@@ -87,11 +118,11 @@ def ledger(qs: QuerySet, today: dt.date) -> Ledger:
     by_status = [(statuses[s], counted[s]) for s in ProblemStatus.values if s in counted]
     rows = list(flagged.values("org_id").annotate(
         n=Count("pk"), signed=Count("pk", filter=Q(status=ProblemStatus.SIGNED_OFF)),
-        late_n=Count("pk", filter=Q(late=True)),
+        late_n=Count("pk", filter=Q(late=True)), prog=Avg(progress_expr()),
     ).order_by("-n", "org_id")[:BY_ORG_LIMIT])
     orgs = Organization.objects.in_bulk([r["org_id"] for r in rows])
-    by_org = [(orgs[r["org_id"]], r["n"], r["signed"], r["late_n"]) for r in rows]
-    return Ledger(rates, by_source, by_status, by_org)
+    by_org = [(orgs[r["org_id"]], r["n"], r["signed"], r["late_n"], rollup.percent(r["prog"])) for r in rows]
+    return Ledger(rates, agg["progress"], by_source, by_status, by_org)
 
 
 def ledger_rows(qs: QuerySet) -> QuerySet:

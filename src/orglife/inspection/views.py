@@ -67,7 +67,7 @@ def ledger(request, code):
         "org": org, "page": page, "rows": rows, "ledger": summary,
         "rates": summary.rates, "filters": filters, "query": query.urlencode(),
         "sources": ProblemSource.choices, "statuses": queries.STATUS_FILTERS,
-        "page_progress": rollup.percent(rollup.group_progress([r.progress for r in rows])),
+        "progress": rollup.percent(summary.progress),
         "can_manage": scope.can_manage(request.user, org),
         "rate_on_time": rollup.percent(summary.rates.on_time_rate),
         "rate_overdue": rollup.percent(summary.rates.overdue_rate),

@@ -52,7 +52,23 @@ def test_the_ledger_counts_by_source_status_and_organization(demo):
     led = queries.ledger(queries.subtree_problems(demo.officer, demo.zz), today())
     assert led.by_source == [("信访举报", 2), ("明察暗访", 1)]
     assert led.by_status == [("待整改", 1), ("整改中", 2)]
-    assert [(o.code, n, s, late) for o, n, s, late in led.by_org] == [("ZB1", 2, 0, 2), ("ZB2", 1, 0, 0)]
+    assert [(o.code, n, s, late) for o, n, s, late, _ in led.by_org] == [("ZB1", 2, 0, 2), ("ZB2", 1, 0, 0)]
+
+
+def test_the_sql_progress_equals_the_pure_roll_up(demo):
+    a = problem(demo.zb1)
+    ps.measure_add(actor=None, problem=a, text="一", deadline=today(), weight=3)
+    m = ps.measure_add(actor=None, problem=a, text="二", deadline=today(), weight=1)
+    ps.measure_complete(actor=None, measure=m, evidence="完成")
+    problem(demo.zb1)  # no measures: 0
+    signed_off(demo.zb2)  # 1
+    qs = queries.subtree_problems(demo.officer, demo.zz)
+    expected = rollup.group_progress([
+        rollup.problem_progress((x.weight, x.is_done) for x in p.measures.all()) for p in qs])
+    led = queries.ledger(qs, today())
+    assert led.progress == pytest.approx(expected) == pytest.approx((0.25 + 0 + 1) / 3)
+    assert {o.code: prog for o, _, _, _, prog in led.by_org} == {"ZB1": "12%", "ZB2": "100%"}
+    assert queries.ledger(Problem.objects.none(), today()).progress is None
 
 
 def page(client, user, code="ZZ", **params):
