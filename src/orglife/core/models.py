@@ -96,6 +96,9 @@ ACTION_LABELS = {
     "problem.sign_off": "问题销号",
     "problem.return": "退回问题销号申请",
     "problem.reopen": "回头看重新整改",
+    "checklist.load": "载入检查清单",
+    "campaign.launch": "发起自查活动",
+    "campaign.answer": "自查作答",
     "ledger.export": "导出整改台账",
 }
 

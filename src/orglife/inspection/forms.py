@@ -46,3 +46,26 @@ class EvidenceForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label="理由", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CampaignForm(forms.Form):
+    title = forms.CharField(label="活动名称", max_length=200)
+    checklist = forms.ModelChoiceField(label="检查清单", queryset=None)
+    starts_on = forms.DateField(label="开始日期", widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(label="截止日期", widget=forms.DateInput(attrs={"type": "date"}))
+    target = forms.ChoiceField(label="作答对象", choices=())
+
+    def __init__(self, *args, **kwargs):
+        from .models import CampaignTarget, Checklist
+
+        super().__init__(*args, **kwargs)
+        self.fields["checklist"].queryset = Checklist.objects.order_by("code", "-loaded_at")
+        self.fields["target"].choices = CampaignTarget.choices
+
+
+class ChecklistUploadForm(forms.Form):
+    code = forms.CharField(label="清单编码", max_length=60)
+    version = forms.CharField(label="版本", max_length=30)
+    title = forms.CharField(label="名称", max_length=200)
+    source = forms.CharField(label="来源（下发文件、文号）", widget=forms.Textarea(attrs={"rows": 2}))
+    file = forms.FileField(label="清单文件（.xlsx）")

@@ -152,3 +152,110 @@ class ProblemEvent(models.Model):
 
     def __str__(self) -> str:
         return self.get_action_display()
+
+
+# ------------------------------------------------------------------ checklists and campaigns
+
+
+class AnswerType(models.TextChoices):
+    YES_NO = "yes_no", "有/无问题"
+    TEXT = "text", "文字说明"
+
+
+class Checklist(models.Model):
+    """A 检查清单 loaded from YAML or an administrator's xlsx: categories → items. A new text of the
+    same list is a new version; campaigns keep pointing at the version they were launched with."""
+
+    code = models.CharField("清单编码", max_length=60)
+    version = models.CharField("版本", max_length=30)
+    title = models.CharField("名称", max_length=200)
+    source = models.TextField("来源")
+    loaded_at = models.DateTimeField("载入时间")
+
+    class Meta:
+        verbose_name = "检查清单"
+        verbose_name_plural = "检查清单"
+        ordering = ["code", "-loaded_at"]
+        constraints = [models.UniqueConstraint(fields=["code", "version"], name="checklist_code_version")]
+
+    def __str__(self) -> str:
+        return f"{self.title}（{self.version}）"
+
+
+class ChecklistItem(models.Model):
+    checklist = models.ForeignKey(Checklist, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveIntegerField("序号")
+    category = models.CharField("分类", max_length=100)
+    item_id = models.CharField("条目编号", max_length=60)
+    text = models.TextField("检查内容")
+    weight = models.PositiveSmallIntegerField("权重", default=1)
+    guidance = models.TextField("检查说明", blank=True)
+    source = models.TextField("依据", blank=True)
+    answer_type = models.CharField("答题方式", max_length=10, choices=AnswerType.choices, default=AnswerType.YES_NO)
+    auto = models.CharField("自动检查", max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["checklist", "position"]
+        constraints = [models.UniqueConstraint(fields=["checklist", "item_id"], name="checklist_item_id")]
+
+    def __str__(self) -> str:
+        return f"{self.item_id} {self.text[:30]}"
+
+
+class CampaignTarget(models.TextChoices):
+    ORGS = "orgs", "各党支部作答"
+    MEMBERS = "members", "党员个人作答"
+
+
+class Campaign(models.Model):
+    """A 自查活动 launched by an organization for the branches (or the members) of its subtree."""
+
+    org = models.ForeignKey("orgs.Organization", verbose_name="发起组织", on_delete=models.PROTECT,
+                            related_name="campaigns")
+    checklist = models.ForeignKey(Checklist, verbose_name="检查清单", on_delete=models.PROTECT, related_name="campaigns")
+    title = models.CharField("活动名称", max_length=200)
+    starts_on = models.DateField("开始日期")
+    ends_on = models.DateField("截止日期")
+    target = models.CharField("作答对象", max_length=10, choices=CampaignTarget.choices, default=CampaignTarget.ORGS)
+    launched_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "自查活动"
+        verbose_name_plural = "自查活动"
+        ordering = ["-starts_on", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Answer(models.Model):
+    """One target's answer to one item. Automatic items are answered by the system (answered_by
+    empty, is_auto set); an answer reporting a problem is linked to the Problem it created."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="answers")
+    item = models.ForeignKey(ChecklistItem, on_delete=models.PROTECT, related_name="+")
+    org = models.ForeignKey("orgs.Organization", verbose_name="作答组织", on_delete=models.PROTECT, related_name="+")
+    member = models.ForeignKey("orgs.Member", verbose_name="作答党员", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="+")
+    has_problem = models.BooleanField("存在问题", default=False)
+    description = models.TextField("情况说明", blank=True)
+    evidence = models.TextField("佐证", blank=True)
+    is_auto = models.BooleanField("系统自动作答", default=False)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    answered_at = models.DateTimeField("作答时间")
+    problem = models.ForeignKey(Problem, null=True, blank=True, on_delete=models.PROTECT, related_name="answers")
+
+    class Meta:
+        indexes = [models.Index(fields=["campaign", "org"])]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "item", "org"], condition=models.Q(member__isnull=True),
+                                    name="answer_one_per_org"),
+            models.UniqueConstraint(fields=["campaign", "item", "member"], condition=models.Q(member__isnull=False),
+                                    name="answer_one_per_member"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item.item_id}: {'有问题' if self.has_problem else '无问题'}"
