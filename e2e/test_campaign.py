@@ -10,8 +10,7 @@ from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
 from orglife.core.models import Role
-from orglife.inspection import campaign_services as cs
-from orglife.inspection.models import Answer, Campaign
+from orglife.inspection.models import Answer, Campaign, Checklist
 from orglife.orgs import services
 from orglife.orgs.models import Organization
 
@@ -24,7 +23,7 @@ PASSWORD = "orglife-demo-2026"
 def officer(demo_data):
     user = get_user_model().objects.create_user(username="zongzhi03", password=PASSWORD)
     services.grant_role(actor=None, user=user, org=Organization.objects.get(code="ZZ01"), role=Role.MANAGER)
-    cs.checklist_load_file(actor=None, path=cs.CHECKLISTS_DIR / "branch_standardization.yaml")
+    assert Checklist.objects.filter(code="branch_standardization").exists()  # seed_demo loads it
     return user
 
 

@@ -94,6 +94,20 @@ def campaign_detail(request, pk):
     })
 
 
+class Row:
+    """One item on the answer form: the saved answer, or what was typed when saving it failed."""
+
+    def __init__(self, item, answer: Answer | None, error: str | None, posted):
+        self.item, self.answer, self.error = item, answer, error
+        if error:
+            self.choice = posted.get(f"p{item.pk}", "")
+            self.description, self.evidence = posted.get(f"d{item.pk}", ""), posted.get(f"e{item.pk}", "")
+        else:
+            self.choice = "" if answer is None else ("yes" if answer.has_problem else "no")
+            self.description = answer.description if answer else ""
+            self.evidence = answer.evidence if answer else ""
+
+
 def _answer_page(request, campaign: Campaign, org, member: Member | None):
     items = list(campaign.checklist.items.order_by("position"))
     if member is not None:
@@ -126,10 +140,10 @@ def _answer_page(request, campaign: Campaign, org, member: Member | None):
             messages.success(request, f"已保存 {saved} 项作答。")
             return redirect(request.path)
     answers = {a.item_id: a for a in answers_qs.select_related("problem")}
-    rows = [(i, answers.get(i.pk), errors.get(i.pk)) for i in items]
+    rows = [Row(i, answers.get(i.pk), errors.get(i.pk), request.POST) for i in items]
     return render(request, "inspection/campaign_answer.html", {
-        "campaign": campaign, "org": org, "member": member, "rows": rows, "post": request.POST,
-        "answered": sum(1 for _, a, _ in rows if a), "total": len(rows),
+        "campaign": campaign, "org": org, "member": member, "rows": rows,
+        "answered": sum(1 for r in rows if r.answer), "total": len(rows),
     })
 
 

@@ -65,6 +65,8 @@ def test_an_answer_with_a_problem_but_no_description_is_shown_as_an_error(client
     talks = shipped().items.get(item_id="life.talks")
     r = as_(client, demo.secretary).post(reverse("campaign_answer", args=[campaign.pk, "ZB1"]), {f"p{talks.pk}": "yes"})
     assert r.status_code == 200 and "存在问题时请写明问题描述" in r.content.decode()
+    row = next(row for row in r.context["rows"] if row.item == talks)
+    assert row.choice == "yes" and row.error
     assert not Problem.objects.filter(source="self_inspection", description__contains="life.talks").exists()
 
 

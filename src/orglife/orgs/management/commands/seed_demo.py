@@ -76,9 +76,22 @@ class Command(BaseCommand):
             raise SystemExit(1)
         with transaction.atomic():
             self.build()
+            self.load_checklists()
         self.stdout.write(self.style.SUCCESS(f"演示数据已载入。账号（密码均为 {PASSWORD}）："))
         for username, what, _ in ACCOUNTS:
             self.stdout.write(f"  {username:<10} {what}")
+
+    def load_checklists(self) -> None:
+        """The shipped checklists (the branch standardization self-check), so that a trial can
+        launch a self-inspection campaign at once."""
+        from orglife.inspection import campaign_services
+
+        for path in sorted(campaign_services.CHECKLISTS_DIR.glob("*.yaml")):
+            try:
+                checklist = campaign_services.checklist_load_file(actor=None, path=path)
+            except campaign_services.ChecklistRejected:  # this version is already loaded
+                continue
+            self.stdout.write(f"已载入检查清单：{checklist}")
 
     def build(self) -> None:
         rng = random.Random(20260701)
