@@ -288,6 +288,20 @@ def answer_automatic(*, campaign: Campaign, org, on=None) -> int:
     return count
 
 
+def preview_automatic(*, campaign: Campaign, org, on=None) -> dict[int, Answer]:
+    """The automatic items' answers as they would be saved, without saving them (a page view must
+    not write): {item id: unsaved Answer}."""
+    if campaign.target != CampaignTarget.ORGS:
+        return {}
+    ctx = auto_checks.Context(org=org, on=on or timezone.localdate())
+    out = {}
+    for item in campaign.checklist.items.exclude(auto="").order_by("position"):
+        result = auto_checks.run(item.auto, ctx)
+        out[item.pk] = Answer(campaign=campaign, item=item, org=org, has_problem=result.has_problem,
+                              description=result.explanation, evidence=result.evidence_url, is_auto=True)
+    return out
+
+
 # ------------------------------------------------------------------ progress
 
 

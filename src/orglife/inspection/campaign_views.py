@@ -119,9 +119,12 @@ def _answer_page(request, campaign: Campaign, org, member: Member | None):
         n = cs.answer_automatic(campaign=campaign, org=org)
         messages.success(request, f"已重新核查 {n} 项自动检查条目。")
         return redirect(request.path)
-    if request.method == "GET" and member is None and not answers_qs.filter(is_auto=True).exists():
-        cs.answer_automatic(campaign=campaign, org=org)
+    # Automatic items are shown computed on a first visit and saved with the branch's first save
+    # (or "重新核查"): a GET never writes.
+    unchecked = member is None and not answers_qs.filter(is_auto=True).exists()
     if request.method == "POST":
+        if unchecked:
+            cs.answer_automatic(campaign=campaign, org=org)
         saved = 0
         for item in items:
             if item.auto:
@@ -139,7 +142,8 @@ def _answer_page(request, campaign: Campaign, org, member: Member | None):
         if not errors:
             messages.success(request, f"已保存 {saved} 项作答。")
             return redirect(request.path)
-    answers = {a.item_id: a for a in answers_qs.select_related("problem")}
+    answers = cs.preview_automatic(campaign=campaign, org=org) if unchecked and request.method == "GET" else {}
+    answers.update({a.item_id: a for a in answers_qs.select_related("problem")})
     rows = [Row(i, answers.get(i.pk), errors.get(i.pk), request.POST) for i in items]
     return render(request, "inspection/campaign_answer.html", {
         "campaign": campaign, "org": org, "member": member, "rows": rows,

@@ -173,3 +173,11 @@ def test_the_progress_page_query_count_is_flat(client, demo, django_assert_max_n
 
         cs.answer_save(actor=None, campaign=campaign, item=talks, org=org, has_problem=True, description="问题")
     assert _count(client, url, django_assert_max_num_queries) == few
+
+
+def test_opening_the_answer_page_writes_nothing(client, demo):
+    campaign = launch(demo.zz)
+    url = reverse("campaign_answer", args=[campaign.pk, "ZB1"])
+    body = as_(client, demo.secretary).get(url).content.decode()
+    assert "系统自动核查" in body  # shown, computed…
+    assert not Answer.objects.filter(campaign=campaign).exists()  # …but not saved by a GET
