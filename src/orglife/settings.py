@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "orglife.orgs",
     "orglife.meetings",
     "orglife.inspection",
+    "orglife.dues",
+    "orglife.recruitment",
     "orglife.api",
 ]
 

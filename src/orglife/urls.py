@@ -12,5 +12,7 @@ urlpatterns = [
     path("", include("orglife.orgs.urls")),
     path("", include("orglife.meetings.urls")),
     path("", include("orglife.inspection.urls")),
+    path("", include("orglife.dues.urls")),
+    path("", include("orglife.recruitment.urls")),
     path("api/v1/", api.urls),
 ]

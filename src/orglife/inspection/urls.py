@@ -1,24 +1,5 @@
-from django.urls import path
+"""Inspection pages, one URL module per area (problems and the ledger, campaigns, the 组织生活会 workflow)."""
 
-from . import campaign_views, views
+from . import campaign_urls, life_urls, problem_urls
 
-urlpatterns = [
-    path("orgs/<str:code>/problems/", views.ledger, name="ledger"),
-    path("orgs/<str:code>/problems.xlsx", views.ledger_xlsx, name="ledger_xlsx"),
-    path("orgs/<str:code>/problems/new/", views.problem_new, name="problem_new"),
-    path("problems/<int:pk>/", views.problem_detail, name="problem_detail"),
-    path("problems/<int:pk>/measures/", views.measure_add, name="measure_add"),
-    path("problems/<int:pk>/submit/", views.problem_submit, name="problem_submit"),
-    path("problems/<int:pk>/sign-off/", views.problem_sign_off, name="problem_sign_off"),
-    path("problems/<int:pk>/return/", views.problem_return, name="problem_return"),
-    path("problems/<int:pk>/reopen/", views.problem_reopen, name="problem_reopen"),
-    path("measures/<int:pk>/complete/", views.measure_complete, name="measure_complete"),
-    path("measures/<int:pk>/evidence/", views.evidence_add, name="evidence_add"),
-    path("evidence/<int:pk>/", views.evidence_download, name="evidence_download"),
-    path("orgs/<str:code>/campaigns/", campaign_views.campaign_list, name="campaign_list"),
-    path("campaigns/<int:pk>/", campaign_views.campaign_detail, name="campaign_detail"),
-    path("campaigns/<int:pk>/answer/<str:code>/", campaign_views.campaign_answer, name="campaign_answer"),
-    path("campaigns/<int:pk>/mine/", campaign_views.campaign_answer_mine, name="campaign_answer_mine"),
-    path("checklists/upload/", campaign_views.checklist_upload, name="checklist_upload"),
-    path("checklists/template.xlsx", campaign_views.checklist_template, name="checklist_template"),
-]
+urlpatterns = problem_urls.urlpatterns + campaign_urls.urlpatterns + life_urls.urlpatterns

@@ -1,0 +1,3 @@
+"""组织生活会 / 民主生活会 workflow pages."""
+
+urlpatterns: list = []
