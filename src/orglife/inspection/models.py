@@ -43,6 +43,8 @@ class ProblemStatus(models.TextChoices):
     RECTIFYING = "rectifying", "整改中"
     SUBMITTED = "submitted", "待销号"
     SIGNED_OFF = "signed_off", "已销号"
+    # An answer set back to "no problem" before any rectification was done (reason in the history).
+    WITHDRAWN = "withdrawn", "已撤销"
 
 
 class Problem(models.Model):
@@ -135,6 +137,7 @@ class ProblemAction(models.TextChoices):
     SIGN_OFF = "sign_off", "销号"
     RETURN = "return", "退回"
     REOPEN = "reopen", "回头看重新整改"
+    WITHDRAW = "withdraw", "撤销"
 
 
 class ProblemEvent(models.Model):
@@ -214,12 +217,17 @@ class Campaign(models.Model):
                             related_name="campaigns")
     checklist = models.ForeignKey(Checklist, verbose_name="检查清单", on_delete=models.PROTECT, related_name="campaigns")
     title = models.CharField("活动名称", max_length=200)
+    description = models.TextField("活动说明", blank=True)
     starts_on = models.DateField("开始日期")
     ends_on = models.DateField("截止日期")
     target = models.CharField("作答对象", max_length=10, choices=CampaignTarget.choices, default=CampaignTarget.ORGS)
     launched_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # Closed explicitly by an officer; a campaign whose period has ended is closed too (see is_closed).
+    closed_at = models.DateTimeField("结束时间", null=True, blank=True)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="+")
 
     class Meta:
         verbose_name = "自查活动"
