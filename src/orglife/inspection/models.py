@@ -267,3 +267,6 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item.item_id}: {'有问题' if self.has_problem else '无问题'}"
+
+
+from .life_models import CriticismRecord, LifeMeeting, PrepRecord, SelfExamination  # noqa: E402,F401
