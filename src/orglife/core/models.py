@@ -99,6 +99,10 @@ ACTION_LABELS = {
     "checklist.load": "载入检查清单",
     "campaign.launch": "发起自查活动",
     "campaign.answer": "自查作答",
+    "campaign.edit": "修改自查活动",
+    "campaign.close": "结束自查活动",
+    "campaign.export": "导出自查汇总",
+    "problem.withdraw": "撤销问题",
     "ledger.export": "导出整改台账",
 }
 

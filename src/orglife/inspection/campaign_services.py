@@ -17,7 +17,7 @@ from pathlib import Path
 import openpyxl
 import yaml
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 
 from orglife.core import audit
@@ -27,6 +27,7 @@ from orglife.orgs.services import ServiceError
 from orglife.rules.org_checks import BRANCH_KINDS
 
 from . import auto_checks, problem_services
+from . import campaign_scoring as scoring
 from .models import (
     Answer,
     AnswerType,
@@ -35,6 +36,7 @@ from .models import (
     Checklist,
     ChecklistItem,
     ProblemSource,
+    ProblemStatus,
 )
 
 CHECKLISTS_DIR = Path(__file__).resolve().parent.parent / "rules" / "checklists"
@@ -200,26 +202,93 @@ def target_orgs(campaign: Campaign):
                                        dissolved_on__isnull=True).order_by("path")
 
 
-def campaign_launch(*, actor, org, checklist: Checklist, title: str, starts_on, ends_on, target: str) -> Campaign:
+def _clean_campaign(*, title: str, starts_on, ends_on, today) -> tuple[str, dict]:
     title = (title or "").strip()
     errors = {}
     if not title:
         errors["title"] = "请填写活动名称"
-    if target not in CampaignTarget.values:
-        errors["target"] = "作答对象无效"
     if starts_on is None or ends_on is None:
         errors["ends_on"] = "请填写开始和截止日期"
     elif ends_on < starts_on:
         errors["ends_on"] = "截止日期不能早于开始日期"
+    elif ends_on < today:
+        errors["ends_on"] = f"截止日期不能早于今天（{today:%Y-%m-%d}）；要提前结束活动，请使用“结束活动”"
+    return title, errors
+
+
+def campaign_launch(*, actor, org, checklist: Checklist, title: str, starts_on, ends_on, target: str,
+                    description: str = "") -> Campaign:
+    title, errors = _clean_campaign(title=title, starts_on=starts_on, ends_on=ends_on, today=timezone.localdate())
+    if target not in CampaignTarget.values:
+        errors["target"] = "作答对象无效"
     if errors:
         raise ServiceError(errors)
     with transaction.atomic():
         campaign = Campaign.objects.create(org=org, checklist=checklist, title=title, starts_on=starts_on,
-                                           ends_on=ends_on, target=target,
+                                           ends_on=ends_on, target=target, description=(description or "").strip(),
                                            launched_by=actor if getattr(actor, "pk", None) else None)
         audit.record(actor=actor, action="campaign.launch", target=campaign, org=org,
                      changes={"checklist": [None, str(checklist)], "target": [None, target]})
     return campaign
+
+
+def _lock(campaign: Campaign) -> None:
+    """Re-read what decides whether the campaign accepts writes, under a row lock (an officer may
+    have edited or closed it since the caller loaded it)."""
+    fresh = Campaign.objects.select_for_update().values("closed_at", "ends_on", "starts_on").get(pk=campaign.pk)
+    campaign.closed_at, campaign.ends_on, campaign.starts_on = fresh["closed_at"], fresh["ends_on"], fresh["starts_on"]
+
+
+def _refuse_if_closed(campaign: Campaign, today) -> None:
+    if campaign.state(today) == "closed":
+        raise ServiceError({"campaign": f"自查活动已于{campaign.closed_on or campaign.ends_on:%Y年%-m月%-d日}结束，"
+                                        "不能再修改"})
+
+
+def campaign_edit(*, actor, campaign: Campaign, title: str, description: str, ends_on) -> Campaign:
+    """Change the title, the description or the end date of a campaign that is not closed."""
+    today = timezone.localdate()
+    _refuse_if_closed(campaign, today)
+    title, errors = _clean_campaign(title=title, starts_on=campaign.starts_on, ends_on=ends_on, today=today)
+    if errors:
+        raise ServiceError(errors)
+    description = (description or "").strip()
+    with transaction.atomic():
+        _lock(campaign)
+        _refuse_if_closed(campaign, today)
+        before = {"title": campaign.title, "description": campaign.description, "ends_on": campaign.ends_on.isoformat()}
+        campaign.title, campaign.description, campaign.ends_on = title, description, ends_on
+        campaign.save(update_fields=["title", "description", "ends_on"])
+        changes = audit.diff(before, {"title": title, "description": description, "ends_on": ends_on.isoformat()})
+        audit.record(actor=actor, action="campaign.edit", target=campaign, org=campaign.org, changes=changes)
+    return campaign
+
+
+def campaign_close(*, actor, campaign: Campaign) -> Campaign:
+    """Close a campaign before its end date: no more answers; its results are final."""
+    today = timezone.localdate()
+    _refuse_if_closed(campaign, today)
+    with transaction.atomic():
+        _lock(campaign)
+        _refuse_if_closed(campaign, today)
+        campaign.closed_at = timezone.now()
+        campaign.closed_by = actor if getattr(actor, "pk", None) else None
+        campaign.save(update_fields=["closed_at", "closed_by"])
+        audit.record(actor=actor, action="campaign.close", target=campaign, org=campaign.org,
+                     changes={"closed_at": [None, campaign.closed_at.isoformat()]})
+    return campaign
+
+
+def answering_refusal(campaign: Campaign, today) -> str | None:
+    """Why the campaign takes no answers today (a Chinese message), or None when it does."""
+    state = campaign.state(today)
+    if state == "upcoming":
+        return f"自查活动将于{campaign.starts_on:%Y年%-m月%-d日}开始，开始前不能作答"
+    if state == "closed":
+        if campaign.closed_at is not None:
+            return f"自查活动已于{campaign.closed_on:%Y年%-m月%-d日}结束，不能再作答"
+        return f"自查活动已于{campaign.ends_on:%Y年%-m月%-d日}截止，不能再作答"
+    return None
 
 
 def is_target(campaign: Campaign, org) -> bool:
@@ -228,10 +297,16 @@ def is_target(campaign: Campaign, org) -> bool:
 
 def answer_save(*, actor, campaign: Campaign, item: ChecklistItem, org, member: Member | None = None,
                 has_problem: bool, description: str = "", evidence: str = "", auto: bool = False) -> Answer:
-    """Save (or change) one answer. has_problem=True registers a Problem (source 自查) for the
-    organization and links it; an answer already linked to a problem keeps it. Callers check
-    that the actor manages org (or is the member, for a members' campaign)."""
+    """Save (or change) one answer, only during the campaign's period and before it is closed.
+    has_problem=True registers a Problem (source 自查) for the organization and links it; an
+    answer already linked to a live problem keeps it. An answer set back to "no problem"
+    withdraws (撤销) its problem, which is refused once anything was rectified (a measure
+    completed, submitted or signed off): that problem must go through rectification. Callers
+    check that the actor manages org (or is the member, for a members' campaign)."""
     description, evidence = (description or "").strip(), (evidence or "").strip()
+    refusal = answering_refusal(campaign, timezone.localdate())
+    if refusal:
+        raise ServiceError({"campaign": refusal})
     if item.checklist_id != campaign.checklist_id:
         raise ServiceError({"item": "该条目不属于本活动的检查清单"})
     if not is_target(campaign, org):
@@ -247,23 +322,39 @@ def answer_save(*, actor, campaign: Campaign, item: ChecklistItem, org, member: 
     if item.answer_type == AnswerType.TEXT and not has_problem and not description:
         raise ServiceError({"description": "请填写情况说明"})
     with transaction.atomic():
+        _lock(campaign)
+        refusal = answering_refusal(campaign, timezone.localdate())
+        if refusal:
+            raise ServiceError({"campaign": refusal})
         lookup = {"campaign": campaign, "item": item, "org": org, "member": member}
-        answer = Answer.objects.select_for_update().filter(**lookup).first() or Answer(**lookup)
+        answer = (Answer.objects.select_for_update().select_related("problem").filter(**lookup).first()
+                  or Answer(**lookup))
         before = {"has_problem": answer.has_problem if answer.pk else None, "description": answer.description}
+        problem = answer.problem if answer.problem_id else None
+        live = problem is not None and problem.status != ProblemStatus.WITHDRAWN
+        changes = {}
+        if not has_problem and live:
+            try:
+                problem_services.problem_withdraw(
+                    actor=actor, problem=problem,
+                    reason=f"自查作答改为无问题（{campaign.title}·{item.item_id}）" + (f"：{description}" if description else ""))
+            except ServiceError as exc:
+                raise ServiceError({"has_problem": "不能改为“无问题”：" + "；".join(exc.errors.values())}) from None
+            changes["problem_status"] = [problem.pk, ProblemStatus.WITHDRAWN.value]
         answer.has_problem, answer.description, answer.evidence = has_problem, description, evidence
         answer.is_auto = auto
         answer.answered_by = actor if getattr(actor, "pk", None) else None
         answer.answered_at = timezone.now()
-        if has_problem and answer.problem_id is None:
+        if has_problem and not live:
             who = f"（{member.name}）" if member is not None else ""
             answer.problem = problem_services.problem_create(
                 actor=actor, org=org, source=ProblemSource.SELF_INSPECTION, responsible=member,
                 description=f"{description}\n【{campaign.title}·{item.item_id}】{item.text}{who}",
             )
+            changes["problem"] = [problem.pk if problem else None, answer.problem_id]
         answer.save()
         audit.record(actor=actor, action="campaign.answer", target=answer, org=org,
-                     changes=audit.diff(before, {"has_problem": has_problem, "description": description})
-                     | ({"problem": [None, answer.problem_id]} if answer.problem_id else {}))
+                     changes=audit.diff(before, {"has_problem": has_problem, "description": description}) | changes)
     return answer
 
 
@@ -276,7 +367,7 @@ def answer_automatic(*, campaign: Campaign, org, on=None) -> int:
     on = on or timezone.localdate()
     ctx = auto_checks.Context(org=org, on=on)
     done = dict(Answer.objects.filter(campaign=campaign, org=org, member__isnull=True, problem__isnull=False)
-                .values_list("item_id", "problem_id"))
+                .exclude(problem__status=ProblemStatus.WITHDRAWN).values_list("item_id", "problem_id"))
     count = 0
     for item in campaign.checklist.items.exclude(auto="").order_by("position"):
         if item.pk in done:
@@ -307,30 +398,131 @@ def preview_automatic(*, campaign: Campaign, org, on=None) -> dict[int, Answer]:
 
 @dataclass
 class Progress:
+    """One unit's tally (a target branch, or a group of them): progress, problems and score."""
+
     org: Organization
-    answered: int
-    total: int
-    problems: int
+    tally: scoring.Tally
+
+    answered = property(lambda self: self.tally.answered)
+    total = property(lambda self: self.tally.total)
+    problems = property(lambda self: self.tally.problems)
+    score = property(lambda self: self.tally.score_percent)
 
     @property
     def percent(self) -> int:
         return round(100 * self.answered / self.total) if self.total else 0
 
 
-def campaign_progress(campaign: Campaign, orgs) -> list[Progress]:
-    """Per target organization: answered / total and problems found. Three queries whatever the
-    number of organizations (the organizations, the answer aggregate, the member counts)."""
-    orgs = list(orgs)
-    items = campaign.checklist.items.count()
+def _owed_items(campaign: Campaign) -> list[ChecklistItem]:
+    items = campaign.checklist.items.order_by("position")
     if campaign.target == CampaignTarget.MEMBERS:
-        items = campaign.checklist.items.filter(auto="").count()
-    ids = [o.pk for o in orgs]
-    counts = {r["org_id"]: r for r in Answer.objects.filter(campaign=campaign, org_id__in=ids).order_by()
-              .values("org_id").annotate(n=Count("id"), p=Count("id", filter=Q(has_problem=True)))}
+        items = items.filter(auto="")
+    return list(items)
+
+
+def _answers(campaign: Campaign, orgs, items: list[ChecklistItem]):
+    """The answers that count: of the given organizations, to owed items, by members still on the
+    roster of the organization they answered for (members' campaigns)."""
+    ids = orgs.values("pk") if isinstance(orgs, QuerySet) else [o.pk for o in orgs]
+    qs = Answer.objects.filter(campaign=campaign, org_id__in=ids, item__in=[i.pk for i in items])
+    if campaign.target == CampaignTarget.MEMBERS:
+        qs = qs.filter(member__status__in=ON_ROSTER, member__org_id=F("org_id"))
+    return qs.order_by()
+
+
+def campaign_progress(campaign: Campaign, orgs, items: list[ChecklistItem] | None = None) -> list[Progress]:
+    """Per target organization: answered / owed, problems found and score (campaign_scoring).
+    Four queries whatever the number of organizations (the organizations, the items, the
+    answer aggregate, the member counts)."""
+    items = _owed_items(campaign) if items is None else items
+    item_points = sum(i.weight for i in items)
+    counts = {r["org_id"]: r for r in _answers(campaign, orgs, items).values("org_id").annotate(
+        n=Count("id"), p=Count("id", filter=Q(has_problem=True)), pts=Sum("item__weight", filter=Q(has_problem=False)))}
+    orgs = list(orgs)
     per_org = {o.pk: 1 for o in orgs}
     if campaign.target == CampaignTarget.MEMBERS:
         per_org = {o.pk: 0 for o in orgs} | dict(
-            Member.objects.filter(org_id__in=ids, status__in=ON_ROSTER).order_by().values("org_id")
+            Member.objects.filter(org_id__in=[o.pk for o in orgs], status__in=ON_ROSTER).order_by().values("org_id")
             .annotate(n=Count("id")).values_list("org_id", "n"))
-    return [Progress(o, counts.get(o.pk, {}).get("n", 0), items * per_org[o.pk], counts.get(o.pk, {}).get("p", 0))
-            for o in orgs]
+    out = []
+    for o in orgs:
+        c = counts.get(o.pk, {})
+        out.append(Progress(o, scoring.from_counts(answered=c.get("n", 0), problems=c.get("p", 0),
+                                                   clean_points=c.get("pts") or 0, items=len(items),
+                                                   item_points=item_points, targets=per_org[o.pk])))
+    return out
+
+
+@dataclass
+class Summary:
+    campaign: Campaign
+    rows: list[Progress]  # every target organization, in tree order
+    groups: list[Progress]  # roll-up per organization directly below the campaign's (when deeper)
+    total: scoring.Tally
+    items: list[scoring.ItemCount]  # the commonest problems first
+
+
+def campaign_summary(campaign: Campaign) -> Summary:
+    """The whole campaign: every target's tally, roll-ups per organization below the launching
+    one and for the campaign, and the problems per item. A fixed number of queries."""
+    items = _owed_items(campaign)
+    targets = target_orgs(campaign)
+    rows = campaign_progress(campaign, targets, items)
+    groups: list[Progress] = []
+    depth = campaign.org.depth + 1
+    if any(r.org.depth > depth for r in rows):
+        step = campaign.org.steplen
+        by_path: dict[str, list[scoring.Tally]] = {}
+        for r in rows:
+            by_path.setdefault(r.org.path[: depth * step], []).append(r.tally)
+        for child in Organization.objects.filter(path__in=list(by_path)).order_by("path"):
+            groups.append(Progress(child, scoring.roll_up(by_path[child.path])))
+    per_item = {r["item_id"]: r for r in _answers(campaign, targets, items).values("item_id").annotate(
+        n=Count("id"), p=Count("id", filter=Q(has_problem=True)))}
+    counts = [scoring.ItemCount(i, per_item.get(i.pk, {}).get("n", 0), per_item.get(i.pk, {}).get("p", 0))
+              for i in items]
+    return Summary(campaign, rows, groups, scoring.roll_up(r.tally for r in rows), scoring.commonest(counts))
+
+
+def summary_workbook(summary: Summary, today) -> bytes:
+    """The campaign summary as xlsx: one row per target organization (with the total), a sheet of
+    the roll-up per organization (when the campaign spans several levels) and a sheet of problems
+    per item, commonest first."""
+    from openpyxl.styles import Font
+
+    campaign = summary.campaign
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "汇总"
+    state = campaign.state_label(today)
+    sheet.append([f"{campaign.title}（{campaign.org.name}，{campaign.starts_on:%Y-%m-%d}至{campaign.ends_on:%Y-%m-%d}，"
+                  f"{state}，导出于{today:%Y-%m-%d}）"])
+    sheet["A1"].font = Font(bold=True)
+    sheet.append(["得分＝答“无问题”的条目权重之和÷应答条目权重之和×100；未作答的条目不得分。"])
+    head = ["组织", "已答", "应答", "进度（%）", "发现问题", "得分"]
+    sheet.append(head)
+
+    def line(name, t: scoring.Tally):
+        return [name, t.answered, t.total, t.progress_percent, t.problems, t.score_percent]
+
+    for r in summary.rows:
+        sheet.append(line(r.org.name, r.tally))
+    sheet.append(line("合计", summary.total))
+    for cell in sheet[sheet.max_row]:
+        cell.font = Font(bold=True)
+    sheet.column_dimensions["A"].width = 30
+    if summary.groups:
+        groups = book.create_sheet("按组织汇总")
+        groups.append(head)
+        for g in summary.groups:
+            groups.append(line(g.org.name, g.tally))
+        groups.column_dimensions["A"].width = 30
+    per_item = book.create_sheet("问题分布")
+    per_item.append(["分类", "条目编号", "检查内容", "权重", "已答", "有问题", "问题率（%）"])
+    for c in summary.items:
+        per_item.append([c.item.category, c.item.item_id, c.item.text, c.item.weight, c.answered, c.problems,
+                         c.rate_percent])
+    per_item.column_dimensions["C"].width = 60
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -50,6 +50,7 @@ class ReasonForm(forms.Form):
 
 class CampaignForm(forms.Form):
     title = forms.CharField(label="活动名称", max_length=200)
+    description = forms.CharField(label="活动说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     checklist = forms.ModelChoiceField(label="检查清单", queryset=None)
     starts_on = forms.DateField(label="开始日期", widget=forms.DateInput(attrs={"type": "date"}))
     ends_on = forms.DateField(label="截止日期", widget=forms.DateInput(attrs={"type": "date"}))
@@ -61,6 +62,12 @@ class CampaignForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["checklist"].queryset = Checklist.objects.order_by("code", "-loaded_at")
         self.fields["target"].choices = CampaignTarget.choices
+
+
+class CampaignEditForm(forms.Form):
+    title = forms.CharField(label="活动名称", max_length=200)
+    description = forms.CharField(label="活动说明", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    ends_on = forms.DateField(label="截止日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
 
 class ChecklistUploadForm(forms.Form):

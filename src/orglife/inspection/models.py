@@ -47,6 +47,10 @@ class ProblemStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", "已撤销"
 
 
+# Statuses in which a problem needs no more rectification (its open measures are not overdue).
+FINISHED_STATUSES = (ProblemStatus.SIGNED_OFF, ProblemStatus.WITHDRAWN)
+
+
 class Problem(models.Model):
     """One entry of a 问题清单. Rectified through its measures, signed off (销号) by the organization
     above; a 回头看 may reopen it, which creates a follow-up problem (`follows`) and leaves this one,
@@ -236,6 +240,25 @@ class Campaign(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def state(self, today: dt.date) -> str:
+        """"upcoming" before its start, "open" during its period, "closed" once closed by an
+        officer or past its end date (no write happens when the period ends)."""
+        if self.closed_at is not None or today > self.ends_on:
+            return "closed"
+        return "upcoming" if today < self.starts_on else "open"
+
+    def state_label(self, today: dt.date) -> str:
+        return {"upcoming": "未开始", "open": "进行中", "closed": "已结束"}[self.state(today)]
+
+    @property
+    def closed_on(self) -> dt.date | None:
+        """The day answering ended: the explicit close, else the end date (if it has passed)."""
+        from django.utils import timezone
+
+        if self.closed_at is not None:
+            return timezone.localtime(self.closed_at).date()
+        return self.ends_on if timezone.localdate() > self.ends_on else None
 
 
 class Answer(models.Model):

@@ -221,3 +221,33 @@ def problem_reopen(*, actor, problem: Problem, reason: str) -> Problem:
         _event(follow_up, ProblemAction.CREATE, actor, reason=f"回头看重新整改（原问题 #{problem.pk}）",
                changes={"follows": [None, problem.pk], "status": [None, "open"]})
     return follow_up
+
+
+def _withdrawable(problem: Problem) -> None:
+    if problem.status == ProblemStatus.SUBMITTED:
+        raise ServiceError({"status": f"问题#{problem.pk}已提交上级销号，不能撤销，须按整改流程办理"})
+    if problem.status == ProblemStatus.SIGNED_OFF:
+        raise ServiceError({"status": f"问题#{problem.pk}已销号，不能撤销"})
+    if problem.status == ProblemStatus.WITHDRAWN:
+        raise ServiceError({"status": f"问题#{problem.pk}已撤销"})
+    if problem.measures.filter(done_on__isnull=False).exists():
+        raise ServiceError({"status": f"问题#{problem.pk}已有整改措施完成，不能撤销，须按整改流程办理（提交销号）"})
+
+
+def problem_withdraw(*, actor, problem: Problem, reason: str) -> Problem:
+    """Withdraw (撤销) a problem that was registered in error, e.g. a self-inspection answer set back
+    to "no problem". Only while nothing was rectified: no measure completed, not submitted or
+    signed off. The reason goes into the problem's history; the problem and its measures stay."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError({"reason": "请写明撤销理由"})
+    _withdrawable(problem)
+    with transaction.atomic():
+        _relock(problem)
+        _withdrawable(problem)
+        before = problem.status
+        problem.status = ProblemStatus.WITHDRAWN
+        problem.save(update_fields=["status", "updated_at"])
+        _event(problem, ProblemAction.WITHDRAW, actor, reason=reason,
+               changes={"status": [before, ProblemStatus.WITHDRAWN], "reason": [None, reason]})
+    return problem
