@@ -255,3 +255,4 @@ class RosterImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.filename} ({'accepted' if self.accepted else 'rejected'})"
+from .transfer_models import Transfer, TransferStep  # noqa: E402,F401  (组织关系转接)
