@@ -211,6 +211,11 @@ def meeting_create(
             org=org,
             changes=audit.diff({}, {**cleaned, "kinds": kinds}),
         )
+        # Imported here: the 组织生活会 workflow lives in inspection, which builds on meetings.
+        from orglife.inspection import life_services
+
+        if life_services.opens_on_create(meeting):
+            life_services.attach(actor=actor, meeting=meeting)
     return meeting
 
 
@@ -291,6 +296,9 @@ def meeting_start(*, actor, meeting: Meeting, now: dt.datetime | None = None) ->
     _refuse_locked(meeting)
     if meeting.attendance_frozen_at is not None:
         raise ServiceError({"status": "会议已经开始，应到名单已生成"})
+    from orglife.inspection import life_services  # see meeting_create
+
+    life_services.refuse_unless_ready(meeting)
     now = now or timezone.now()
     members = due_members(meeting, meeting_kinds(meeting))
     if not members:

@@ -52,7 +52,7 @@ from .models import (
 
 def get_meeting_for_user(user, pk: int, write: bool = False) -> Meeting:
     try:
-        meeting = Meeting.objects.select_related("org", "host", "recorder").get(pk=pk)
+        meeting = Meeting.objects.select_related("org", "host", "recorder", "life").get(pk=pk)
     except Meeting.DoesNotExist:
         raise Http404("会议不存在") from None
     if write:
@@ -310,7 +310,8 @@ def meeting_start(request, pk):
         services.meeting_start(actor=request.user, meeting=meeting)
     except ServiceError as exc:
         messages.error(request, "；".join(exc.errors.values()))
-        return redirect("meeting_detail", pk=meeting.pk)
+        life = getattr(meeting, "life", None)  # a 组织生活会 with its preparation workflow
+        return redirect("life_detail", pk=life.pk) if life else redirect("meeting_detail", pk=meeting.pk)
     messages.success(
         request, f"会议已开始，应到 {meeting.attendance.count()} 人。请出示签到二维码。"
     )
