@@ -5,8 +5,11 @@ the officer sees the branch's progress."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from orglife.core.models import Role
@@ -33,8 +36,9 @@ def test_a_campaign_is_launched_answered_and_its_problem_reaches_the_ledger(phon
     page.get_by_role("link", name="自查活动").click()
     page.get_by_label("活动名称").fill("2026年党支部标准化自查")
     page.get_by_label("检查清单").select_option(index=1)
-    page.get_by_label("开始日期").fill("2026-11-01")
-    page.get_by_label("截止日期").fill("2026-12-31")
+    today = timezone.localdate()
+    page.get_by_label("开始日期").fill(today.isoformat())
+    page.get_by_label("截止日期").fill((today + dt.timedelta(days=30)).isoformat())
     page.get_by_role("button", name="发起").click()
     expect(page.get_by_role("heading", name="各组织进度")).to_be_visible()
     campaign = Campaign.objects.get()
