@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from orglife.core import scope
 from orglife.core.models import Role
-from orglife.inspection.models import Measure, ProblemStatus
+from orglife.inspection.models import LifeMeeting, Measure, ProblemStatus
 from orglife.orgs.models import Organization
 from orglife.orgs.queries import orgs_with_committee
 from orglife.rules import compliance
@@ -46,6 +46,7 @@ KIND_LABELS = {
     "talk": "谈心谈话",
     "talk_todo": "谈话任务",
     "measure": "逾期的整改措施",
+    "material": "对照检查材料",
 }
 KIND_ORDER = list(KIND_LABELS)
 
@@ -238,6 +239,23 @@ def overdue_measures(q: Q, on: dt.date) -> list[Todo]:
                  m.problem.org.name, m.deadline, _url("problem_detail", m.problem_id), urgent=True) for m in qs]
 
 
+def materials_due(member, on: dt.date) -> list[Todo]:
+    """组织生活会 of the member's branch or group being prepared, for which the member has not yet
+    written their 对照检查材料."""
+    qs = (LifeMeeting.objects.filter(meeting__org_id__in=[i for i in (member.org_id, member.party_group_id) if i],
+                                     meeting__attendance_frozen_at__isnull=True)
+          .exclude(materials__member=member).select_related("meeting__org").order_by("meeting__planned_at")[:LIMIT])
+    todos = []
+    for life in qs:
+        day = timezone.localdate(life.meeting.planned_at) if life.meeting.planned_at else None
+        if day is not None and day < on:
+            continue
+        todos.append(Todo("material", f"{life.meeting.topic or life.get_kind_display()}：请提交对照检查材料",
+                          f"{day:%-m月%-d日}召开" if day else "", life.meeting.org.name, day,
+                          _url("life_material_mine", life.pk), urgent=day is not None and (day - on).days <= 7))
+    return todos
+
+
 def _sorted(todos: list[Todo]) -> list[Todo]:
     far = dt.date.max
     return sorted(todos, key=lambda t: (KIND_ORDER.index(t.kind), t.due or far))
@@ -290,6 +308,8 @@ def for_user(user, on: dt.date | None = None) -> list[Todo]:
                 todos += org_talk_gaps(org, on)
     if member is not None and not any(o.pk == member.org_id for o in managed):
         todos += member_talk_gaps(member, on)
+    if member is not None:
+        todos += materials_due(member, on)
     measures_q = Q(problem__org_id__in=[o.pk for o in managed]) | (Q(owner=member) if member is not None else Q(pk__in=[]))
     if managed or member is not None:
         todos += overdue_measures(measures_q, on)

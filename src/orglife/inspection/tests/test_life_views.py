@@ -209,3 +209,13 @@ def test_criticism_needs_a_manager(client, demo):
     life = started(demo)
     url = reverse("life_criticism", args=[life.pk, demo.m1.pk])
     assert login(client, demo.member).post(url, {"self_criticism": "x"}).status_code == 403
+
+
+def test_a_participant_is_reminded_to_write_their_material(client, demo):
+    from orglife.meetings import todos
+
+    life = opened(demo)
+    mine = [t for t in todos.for_user(demo.member) if t.kind == "material"]
+    assert len(mine) == 1 and mine[0].url == reverse("life_material_mine", args=[life.pk])
+    ls.material_save(actor=demo.member, life=life, member=demo.m1, text=OWN)
+    assert not [t for t in todos.for_user(demo.member) if t.kind == "material"]
