@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import import_views, views
+from . import import_views, transfer_urls, views
 
 urlpatterns = [
     path("me/", views.me, name="me"),
@@ -22,4 +22,5 @@ urlpatterns = [
     path("roster-template.xlsx", import_views.roster_template, name="roster_template"),
     path("members/<int:pk>/", views.member_detail, name="member_detail"),
     path("members/<int:pk>/edit/", views.member_edit, name="member_edit"),
+    *transfer_urls.urlpatterns,
 ]
