@@ -1,7 +1,10 @@
-"""The rectification ledger (整改台账) of a subtree: counts and rates in SQL, a paginated list.
+"""The rectification ledger (整改台账) of a subtree: counts and rates in SQL, a paginated list,
+and the sign-off queue (待销号) of the organizations a viewer signs off.
 
-The number of queries does not depend on the number of problems: three GROUP BY counts, one
-aggregate for the rates, and the page itself (with its measures prefetched).
+The number of queries does not depend on the number of problems: the whole summary (totals,
+rates, progress, counts by source, status and organization) is one GROUP BY over the problems
+joined to their measures aggregated once per problem; the page is one query plus one prefetch.
+Withdrawn problems (撤销) count nowhere (rollup.is_counted) and are listed only when filtered.
 """
 
 from __future__ import annotations
@@ -9,22 +12,25 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
 from django.db.models import (
-    Avg,
-    Count,
+    Case,
     Exists,
     F,
-    FloatField,
+    IntegerField,
+    Max,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Value,
+    When,
 )
-from django.db.models.functions import Cast, Coalesce, NullIf
 
+from orglife.core import scope
+from orglife.core.models import Role
 from orglife.orgs.models import Organization
 from orglife.orgs.queries import visible_subtree_ids
 
@@ -38,22 +44,7 @@ BY_ORG_LIMIT = 50
 
 def overdue_q(today: dt.date) -> Q:
     late = Measure.objects.filter(problem=OuterRef("pk"), done_on__isnull=True, deadline__lt=today)
-    return Q(Exists(late)) & ~Q(status=ProblemStatus.SIGNED_OFF)
-
-
-def _weight_sum(done: bool | None = None) -> Subquery:
-    qs = Measure.objects.filter(problem=OuterRef("pk"))
-    if done:
-        qs = qs.filter(done_on__isnull=False)
-    return Subquery(qs.order_by().values("problem").annotate(s=Sum("weight")).values("s"), output_field=FloatField())
-
-
-def progress_expr():
-    """A problem's progress in SQL: the weighted share of its done measures (0 without measures),
-    the same number as rollup.problem_progress."""
-    done = Cast(Coalesce(_weight_sum(done=True), Value(0.0)), FloatField())
-    total = NullIf(Cast(_weight_sum(), FloatField()), Value(0.0))
-    return Coalesce(done / total, Value(0.0), output_field=FloatField())
+    return Q(Exists(late)) & ~Q(status__in=rollup.CLOSED)
 
 
 def subtree_problems(user, org: Organization) -> QuerySet:
@@ -88,6 +79,10 @@ class Filters:
             qs = qs.filter(org_id__in=visible_subtree_ids(user, self.org))
         return qs
 
+    def listed(self, qs: QuerySet) -> QuerySet:
+        """The problems the list and the exports show: withdrawn ones only when asked for."""
+        return qs if self.status == rollup.WITHDRAWN else qs.exclude(status=rollup.WITHDRAWN)
+
 
 @dataclass
 class Ledger:
@@ -96,40 +91,92 @@ class Ledger:
     by_source: list[tuple[str, int]] = field(default_factory=list)
     by_status: list[tuple[str, int]] = field(default_factory=list)
     by_org: list[tuple] = field(default_factory=list)  # org, total, signed off, overdue, progress
+    withdrawn: int = 0  # withdrawn problems matching the filters (not counted above)
+
+
+def _flag(q: Q) -> Case:
+    return Case(When(q, then=Value(1)), default=Value(0), output_field=IntegerField())
+
+
+def _summary_sql(qs: QuerySet, today: dt.date) -> tuple[str, list]:
+    """One row per organization: counts by status and source, signed off, on time, overdue,
+    reopened, and the sum of the problems' progress (weighted share of done measures)."""
+    problems = qs.order_by().annotate(
+        pid=F("pk"), oid=F("org_id"), st=F("status"), src=F("source"),
+        counted=_flag(~Q(status=rollup.WITHDRAWN)),
+        signed=_flag(Q(status=rollup.SIGNED_OFF)),
+        on_time=_flag(Q(status=rollup.SIGNED_OFF, signed_off_at__date__lte=F("deadline"))),
+        reopened=_flag(Q(status=rollup.SIGNED_OFF, reopened_at__isnull=False)),
+        submitted=_flag(Q(status=ProblemStatus.SUBMITTED)),
+        still_open=_flag(~Q(status__in=rollup.CLOSED)),
+    ).values("pid", "oid", "st", "src", "counted", "signed", "on_time", "reopened", "submitted", "still_open")
+    # By the services' rules a submitted or signed-off problem has measures, all done (progress 1,
+    # nothing overdue), and an open one has none: only problems being rectified (and withdrawn
+    # ones, which count nowhere) need their measures read. That keeps the join small.
+    measures = (Measure.objects.filter(problem_id__in=qs.order_by().filter(status=ProblemStatus.RECTIFYING).values("pk"))
+                .order_by().values("problem_id").annotate(
+                    total=Sum("weight"),
+                    done=Sum(Case(When(done_on__isnull=False, then=F("weight")), default=Value(0))),
+                    late=Max(_flag(Q(done_on__isnull=True, deadline__lt=today))),
+                ).values("problem_id", "total", "done", "late"))
+    p_sql, p_params = problems.query.sql_with_params()
+    m_sql, m_params = measures.query.sql_with_params()
+    statuses = ", ".join("SUM(CASE WHEN p.st = %s THEN 1 ELSE 0 END)" for _ in ProblemStatus.values)
+    sources = ", ".join("SUM(CASE WHEN p.src = %s THEN p.counted ELSE 0 END)" for _ in ProblemSource.values)
+    sql = (
+        "SELECT p.oid, SUM(p.counted), SUM(p.signed), SUM(p.on_time), "
+        "SUM(CASE WHEN m.late = 1 THEN p.still_open ELSE 0 END), SUM(p.reopened), "
+        "SUM(CASE WHEN p.signed + p.submitted > 0 THEN 1.0 WHEN p.counted = 1 "
+        "THEN COALESCE(m.done * 1.0 / NULLIF(m.total, 0), 0) END), "
+        f"{statuses}, {sources} "
+        f"FROM ({p_sql}) p LEFT JOIN ({m_sql}) m ON m.problem_id = p.pid GROUP BY p.oid"
+    )
+    return sql, [*ProblemStatus.values, *ProblemSource.values, *p_params, *m_params]
 
 
 def ledger(qs: QuerySet, today: dt.date) -> Ledger:
-    """Counts and rates over a (filtered) problem queryset, all in SQL."""
-    flagged = qs.order_by().annotate(late=overdue_q(today))
-    agg = flagged.aggregate(
-        progress=Avg(progress_expr()),
-        total=Count("pk"),
-        signed_off=Count("pk", filter=Q(status=ProblemStatus.SIGNED_OFF)),
-        on_time=Count("pk", filter=Q(status=ProblemStatus.SIGNED_OFF, signed_off_at__date__lte=F("deadline"))),
-        overdue=Count("pk", filter=Q(late=True)),
-        reopened=Count("pk", filter=Q(status=ProblemStatus.SIGNED_OFF, reopened_at__isnull=False)),
-    )
-    rates = rollup.Rates(agg["total"], agg["signed_off"], agg["on_time"], agg["overdue"], agg["reopened"])
-    sources = dict(ProblemSource.choices)
-    by_source = [(sources[r["source"]], r["n"]) for r in
-                 qs.order_by().values("source").annotate(n=Count("pk")).order_by("-n", "source")]
-    statuses = dict(ProblemStatus.choices)
-    counted = {r["status"]: r["n"] for r in qs.order_by().values("status").annotate(n=Count("pk"))}
-    by_status = [(statuses[s], counted[s]) for s in ProblemStatus.values if s in counted]
-    rows = list(flagged.values("org_id").annotate(
-        n=Count("pk"), signed=Count("pk", filter=Q(status=ProblemStatus.SIGNED_OFF)),
-        late_n=Count("pk", filter=Q(late=True)), prog=Avg(progress_expr()),
-    ).order_by("-n", "org_id")[:BY_ORG_LIMIT])
-    orgs = Organization.objects.in_bulk([r["org_id"] for r in rows])
-    by_org = [(orgs[r["org_id"]], r["n"], r["signed"], r["late_n"], rollup.percent(r["prog"])) for r in rows]
-    return Ledger(rates, agg["progress"], by_source, by_status, by_org)
+    """Counts and rates over a (filtered) problem queryset, in one SQL query."""
+    try:
+        sql, params = _summary_sql(qs, today)
+    except EmptyResultSet:
+        rows = []
+    else:
+        with connections[qs.db].cursor() as cur:
+            cur.execute(sql, params)
+            rows = cur.fetchall()
+    n_status, n_source = len(ProblemStatus.values), len(ProblemSource.values)
+    total = signed = on_time = overdue = reopened = 0
+    progress_sum = 0.0
+    status_counts = [0] * n_status
+    source_counts = [0] * n_source
+    per_org = []
+    for org_id, n, s, t, late, reop, prog, *rest in rows:
+        n, s, t, late, reop, prog = int(n), int(s), int(t), int(late), int(reop), float(prog or 0)
+        total, signed, on_time, overdue, reopened = total + n, signed + s, on_time + t, overdue + late, reopened + reop
+        progress_sum += prog
+        for i in range(n_status):
+            status_counts[i] += int(rest[i])
+        for i in range(n_source):
+            source_counts[i] += int(rest[n_status + i])
+        if n:
+            per_org.append((org_id, n, s, late, prog / n))
+    rates = rollup.Rates(total, signed, on_time, overdue, reopened)
+    by_source = sorted(((label, c) for (_, label), c in zip(ProblemSource.choices, source_counts, strict=True) if c),
+                       key=lambda x: -x[1])
+    by_status = [(label, c) for (_, label), c in zip(ProblemStatus.choices, status_counts, strict=True) if c]
+    per_org.sort(key=lambda r: (-r[1], r[0]))
+    per_org = per_org[:BY_ORG_LIMIT]
+    orgs = Organization.objects.in_bulk([r[0] for r in per_org])
+    by_org = [(orgs[o], n, s, late, rollup.percent(p)) for o, n, s, late, p in per_org]
+    withdrawn = status_counts[ProblemStatus.values.index(rollup.WITHDRAWN)]
+    return Ledger(rates, progress_sum / total if total else None, by_source, by_status, by_org, withdrawn)
 
 
 def ledger_rows(qs: QuerySet) -> QuerySet:
     """The list of problems with what a row shows; measures in one prefetch."""
     return (qs.select_related("org", "responsible")
             .prefetch_related(Prefetch("measures", queryset=Measure.objects.select_related("owner")))
-            .order_by("-created_at", "-id"))
+            .order_by("-id"))  # newest first; the primary key keeps deep pages cheap
 
 
 @dataclass
@@ -145,6 +192,55 @@ def rows(problems, today: dt.date) -> list[Row]:
     for p in problems:
         measures = list(p.measures.all())
         progress = rollup.problem_progress((m.weight, m.is_done) for m in measures)
-        overdue = p.status != ProblemStatus.SIGNED_OFF and any(m.is_overdue(today) for m in measures)
+        overdue = p.status not in rollup.CLOSED and any(m.is_overdue(today) for m in measures)
         out.append(Row(p, measures, progress, overdue))
+    return out
+
+
+# ------------------------------------------------------------------ the sign-off queue (待销号)
+
+
+def signoff_q(user) -> Q | None:
+    """A Q over Problem for the organizations whose problems the user signs off: those strictly
+    below an organization the user manages (scope.manages_above: a manager of the parent), and
+    a root organization the user administers (nobody is above it). None means all (superuser)."""
+    below = scope.managed_below_q(user, prefix="org__")
+    if below is None:
+        return None
+    roots = [g.org_id for g in scope.grants(user)
+             if scope.RANK[Role(g.role)] >= scope.RANK[Role.ADMINISTRATOR] and len(g.path) == Organization.steplen]
+    return below | Q(org_id__in=roots) if roots else below
+
+
+def signoff_queue(user, root: Organization | None = None) -> QuerySet:
+    """Problems submitted for sign-off that the user may sign off, oldest submission first,
+    optionally within root's subtree."""
+    qs = Problem.objects.filter(status=ProblemStatus.SUBMITTED)
+    q = signoff_q(user)
+    if q is not None:
+        qs = qs.filter(q)
+    if root is not None:
+        qs = qs.filter(org__path__startswith=root.path)
+    return qs.order_by("submitted_at", "id")
+
+
+@dataclass
+class QueueRow:
+    problem: Problem
+    measures: list[Measure]
+    late: list[Measure]  # measures done after their deadline, or past it and not done
+    past_deadline: bool  # the problem's deadline has passed: a sign-off now is not on time
+    waiting_days: int
+
+
+def queue_rows(problems, today: dt.date) -> list[QueueRow]:
+    from django.utils import timezone
+
+    out = []
+    for p in problems:
+        measures = list(p.measures.all())
+        late = [m for m in measures if m.is_overdue(today) or (m.done_on is not None and m.done_on > m.deadline)]
+        submitted = timezone.localtime(p.submitted_at).date() if p.submitted_at else today
+        out.append(QueueRow(p, measures, late, p.deadline is not None and p.deadline < today,
+                            max(0, (today - submitted).days)))
     return out

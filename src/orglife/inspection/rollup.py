@@ -4,6 +4,10 @@ Progress rolls up: a measure is done or not (0 or 1); a problem's progress is th
 of its done measures; a group of problems (an organization, a source, later a campaign) averages
 its problems' progress, weighted when weights are given. The ledger computes the same numbers in
 SQL; these functions define them and are tested with hypothesis.
+
+A withdrawn problem (撤销: registered in error, e.g. a self-inspection answer corrected to "no
+problem") is not a problem of the organization: it counts in no total, rate or progress; the
+ledger still lists it when filtered by that status.
 """
 
 from __future__ import annotations
@@ -11,6 +15,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+
+WITHDRAWN = "withdrawn"  # ProblemStatus.WITHDRAWN (kept as text: this module needs no models)
+SIGNED_OFF = "signed_off"
+CLOSED = (SIGNED_OFF, WITHDRAWN)  # no more rectification: open measures are not overdue
+
+
+def is_counted(status: str) -> bool:
+    """Whether a problem of this status counts in the ledger's totals, rates and progress."""
+    return status != WITHDRAWN
 
 
 def measure_progress(done: bool) -> float:
@@ -43,6 +56,7 @@ class ProblemFacts:
     deadline: dt.date | None  # the latest measure deadline
     open_deadlines: tuple[dt.date, ...] = ()  # deadlines of measures not yet done
     reopened: bool = False
+    withdrawn: bool = False
 
 
 @dataclass(frozen=True)
@@ -78,12 +92,14 @@ def is_on_time(p: ProblemFacts) -> bool:
 
 
 def is_overdue(p: ProblemFacts, today: dt.date) -> bool:
-    return p.signed_off_on is None and any(d < today for d in p.open_deadlines)
+    return p.signed_off_on is None and not p.withdrawn and any(d < today for d in p.open_deadlines)
 
 
 def rates(problems: Iterable[ProblemFacts], today: dt.date) -> Rates:
     total = signed = on_time = overdue = reopened = 0
     for p in problems:
+        if p.withdrawn:
+            continue
         total += 1
         if p.signed_off_on is not None:
             signed += 1
