@@ -7,7 +7,6 @@ the per-member helpers in Python (``ledger``) are the reference the SQL is teste
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -268,9 +267,11 @@ class SheetRow:
         return "未交"
 
 
-def month_sheet(org: Organization, month: dt.date) -> list[SheetRow]:
-    """Every owing member on the branch's own roster for a month: four queries."""
-    members = list(owing_members(Q(org=org)).order_by("name", "pk"))
+def month_sheet(org: Organization, month: dt.date, members: list[Member] | None = None) -> list[SheetRow]:
+    """Owing members on the organization's own roster (or the given page of them) for a month:
+    three queries after the members, whatever their number."""
+    if members is None:
+        members = list(owing_members(Q(org=org)).order_by("name", "pk"))
     ids = [m.pk for m in members]
     profiles: dict[int, DuesProfile] = {}
     for p in DuesProfile.objects.filter(member_id__in=ids, effective_month__lte=month).order_by("member_id", "-effective_month"):
@@ -331,14 +332,14 @@ def _month_end(month: dt.date) -> dt.date:
     return rules.add_months(month, 1) - dt.timedelta(days=1)
 
 
-def summary_by_org(root: Organization, month: dt.date) -> dict[int, Totals]:
-    """Totals for a month per organization holding members in root's subtree: one query,
-    grouped in SQL by the member's organization."""
+def summary_by_org(root: Organization, month: dt.date, own: bool = False) -> dict[int, Totals]:
+    """Totals for a month per organization holding members in root's subtree (own: root's own
+    members only): one query, grouped in SQL by the member's organization."""
     payment = DuesPayment.objects.filter(member=OuterRef("pk"), month=month)
     money = DecimalField(max_digits=14, decimal_places=2)
     paid_amount = Subquery(payment.values("amount")[:1], output_field=money)
     rows = (
-        owing_members(Q(org__path__startswith=root.path))
+        owing_members(Q(org=root) if own else Q(org__path__startswith=root.path))
         .annotate(due_m=due_expression(month), paid_m=paid_amount,
                   on_time_m=Exists(payment.filter(paid_on__lte=_month_end(month))),
                   exempt_m=Exists(DuesRelief.objects.filter(member=OuterRef("pk"), status=ReliefStatus.APPROVED,
@@ -451,10 +452,3 @@ def member_months(ledger_: Ledger, today: dt.date, count: int = 12) -> list[tupl
 def prepaid_months(ledger_: Ledger, today: dt.date) -> list[dt.date]:
     current = rules.month_start(today)
     return sorted(m for m in ledger_.payments if m > current)
-
-
-def group_by_month(payments) -> dict[dt.date, list]:
-    out: dict[dt.date, list] = defaultdict(list)
-    for p in payments:
-        out[p.month].append(p)
-    return out

@@ -138,8 +138,8 @@ def quote(category: str, base: Any = None, *, amount: Any = None, step: Decimal 
     """The monthly dues for a category.
 
     base: the monthly base for the bracket categories (salaried, annual_salary, self_employed,
-    retired). amount: the farmer's chosen amount within 0.2–1.0 (default the minimum). The flat
-    categories ignore both.
+    retired). amount (or base): the farmer's chosen amount within 0.2–1.0 (default the minimum).
+    The flat categories ignore both.
     """
     if category not in CATEGORIES:
         raise QuoteError("category", f"党费类别“{category}”无效，应为 {'、'.join(CATEGORIES)} 之一")
@@ -153,6 +153,8 @@ def quote(category: str, base: Any = None, *, amount: Any = None, step: Decimal 
     if category == "farmer":
         bounds = rule_value(rule_id)
         low, high = Decimal(bounds["min"]), Decimal(bounds["max"])
+        if amount is None or str(amount).strip() == "":
+            amount = base  # the farmer's "base" is the amount chosen for them
         chosen = low if amount is None or str(amount).strip() == "" else parse_money(amount, "amount", "农民党员交纳金额")
         if not low <= chosen <= high:
             raise QuoteError("amount", f"农民党员每月交纳{low}元至{high}元，{chosen}元超出范围")

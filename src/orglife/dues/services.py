@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from orglife.core import audit
+from orglife.core.models import AuditEvent
 from orglife.orgs.models import Member
 from orglife.orgs.services import ServiceError
 
@@ -65,8 +66,7 @@ def profile_set(*, actor, member: Member, category: str, base: Any = None, effec
                                          "（预备党员从支部大会通过之日起交纳党费）")
     if month > rules.add_months(rules.month_start(today), 12):
         raise _error("effective_month", "起始月份不能晚于一年以后")
-    amount = base if category == "farmer" else None
-    quote = _quote(category, None if category == "farmer" else base, amount, rounding_for(member))
+    quote = _quote(category, base, None, rounding_for(member))
     stored_base = None
     if category in rules.BRACKET_CATEGORIES:
         stored_base = rules.parse_money(base)
@@ -277,11 +277,15 @@ def cases_raise(*, actor, q, today: dt.date | None = None) -> list[ArrearsCase]:
                 continue
             created.append(ArrearsCase(member=m, org=m.org, first_unpaid_month=first, months_unpaid=m.unpaid_months,
                                        opened_on=today))
-        ArrearsCase.objects.bulk_create(created, ignore_conflicts=True)
-        for case in created:
-            audit.record(actor=actor, action="dues.case_raise", target=case.member, org=case.org,
-                         changes={"first_unpaid_month": [None, case.first_unpaid_month.isoformat()],
-                                  "months_unpaid": [None, case.months_unpaid]})
+        try:
+            ArrearsCase.objects.bulk_create(created, batch_size=2000)
+        except IntegrityError:
+            raise _error("case", "待处理事项正在由他人同时生成，请稍后刷新") from None
+        AuditEvent.objects.bulk_create([
+            audit.build(actor=actor, action="dues.case_raise", target=case.member, org=case.org,
+                        changes={"first_unpaid_month": [None, case.first_unpaid_month.isoformat()],
+                                 "months_unpaid": [None, case.months_unpaid]})
+            for case in created], batch_size=2000)
     return created
 
 
