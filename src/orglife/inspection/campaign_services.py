@@ -327,8 +327,7 @@ def answer_save(*, actor, campaign: Campaign, item: ChecklistItem, org, member: 
         if refusal:
             raise ServiceError({"campaign": refusal})
         lookup = {"campaign": campaign, "item": item, "org": org, "member": member}
-        answer = (Answer.objects.select_for_update().select_related("problem").filter(**lookup).first()
-                  or Answer(**lookup))
+        answer = Answer.objects.select_for_update().filter(**lookup).first() or Answer(**lookup)
         before = {"has_problem": answer.has_problem if answer.pk else None, "description": answer.description}
         problem = answer.problem if answer.problem_id else None
         live = problem is not None and problem.status != ProblemStatus.WITHDRAWN
