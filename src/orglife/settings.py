@@ -48,6 +48,9 @@ INSTALLED_APPS = [
     "orglife.inspection",
     "orglife.dues",
     "orglife.recruitment",
+    "orglife.study",
+    "orglife.evaluation",
+    "orglife.disclosure",
     "orglife.api",
 ]
 

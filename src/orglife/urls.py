@@ -14,5 +14,8 @@ urlpatterns = [
     path("", include("orglife.inspection.urls")),
     path("", include("orglife.dues.urls")),
     path("", include("orglife.recruitment.urls")),
+    path("", include("orglife.study.urls")),
+    path("", include("orglife.evaluation.urls")),
+    path("", include("orglife.disclosure.urls")),
     path("api/v1/", api.urls),
 ]

@@ -74,14 +74,20 @@ def forbidden(request, exc):
     return api.create_response(request, {"detail": str(exc) or "您没有相应权限"}, status=403)
 
 
+from orglife.disclosure.api import router as disclosure_router  # noqa: E402
 from orglife.dues.api import router as dues_router  # noqa: E402
+from orglife.evaluation.api import router as evaluation_router  # noqa: E402
 from orglife.meetings.api import router as meetings_router  # noqa: E402
 from orglife.meetings.compliance_api import router as compliance_router  # noqa: E402
 from orglife.orgs.api import router as orgs_router  # noqa: E402
 from orglife.recruitment.api import router as recruitment_router  # noqa: E402
+from orglife.study.api import router as study_router  # noqa: E402
 
 api.add_router("/", orgs_router)
 api.add_router("/", meetings_router)
 api.add_router("/", compliance_router)
 api.add_router("/", dues_router)
 api.add_router("/", recruitment_router)
+api.add_router("/", study_router)
+api.add_router("/", evaluation_router)
+api.add_router("/", disclosure_router)
