@@ -1,5 +1,8 @@
-"""The rectification ledger as an xlsx file, in the layout a 整改台账 is filed in: one row per
-measure, the problem's cells repeated (merged would break sorting and filters in Excel)."""
+"""The rectification ledger as files, in the layout a 整改台账 is filed in.
+
+xlsx: one row per measure, the problem's cells repeated (merged would break sorting and filters
+in Excel). PDF (A4 landscape, WeasyPrint with Noto CJK fonts): one row per problem with its
+measures, owners and deadlines listed in the row, under a title and the summary rates."""
 
 from __future__ import annotations
 
@@ -54,3 +57,16 @@ def ledger_workbook(title: str, problems, today: dt.date) -> bytes:
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+PDF_MAX_ROWS = 2_000  # problems per PDF: ~25 s to render on the benchmark machine (docs/performance.md)
+
+
+def ledger_pdf(request, context: dict) -> bytes:
+    """context: org, today, title, filters_text, rows (queries.rows), ledger, rates and the
+    formatted rates, as the ledger page has them."""
+    from django.template.loader import render_to_string
+    from weasyprint import HTML  # imported here: loading pango costs ~0.3 s
+
+    html = render_to_string("inspection/ledger_pdf.html", context, request=request)
+    return HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()

@@ -5,6 +5,8 @@ from . import views
 urlpatterns = [
     path("orgs/<str:code>/problems/", views.ledger, name="ledger"),
     path("orgs/<str:code>/problems.xlsx", views.ledger_xlsx, name="ledger_xlsx"),
+    path("orgs/<str:code>/problems.pdf", views.ledger_pdf, name="ledger_pdf"),
+    path("problems/sign-off/", views.signoff_queue, name="signoff_queue"),
     path("orgs/<str:code>/problems/new/", views.problem_new, name="problem_new"),
     path("problems/<int:pk>/", views.problem_detail, name="problem_detail"),
     path("problems/<int:pk>/measures/", views.measure_add, name="measure_add"),

@@ -79,6 +79,17 @@ class Filters:
             qs = qs.filter(org_id__in=visible_subtree_ids(user, self.org))
         return qs
 
+    def describe(self) -> str:
+        """The filters in words, for a file's title line."""
+        parts = []
+        if self.source:
+            parts.append(f"来源：{ProblemSource(self.source).label}")
+        if self.status:
+            parts.append(f"状态：{dict(STATUS_FILTERS)[self.status]}")
+        if self.org is not None:
+            parts.append(f"组织：{self.org.name}")
+        return "；".join(parts) or "全部问题"
+
     def listed(self, qs: QuerySet) -> QuerySet:
         """The problems the list and the exports show: withdrawn ones only when asked for."""
         return qs if self.status == rollup.WITHDRAWN else qs.exclude(status=rollup.WITHDRAWN)

@@ -1,5 +1,6 @@
-"""Rectification pages: the ledger (整改台账) of a subtree, its xlsx export, a new problem, and a
-problem's page with its measures, evidence, history and the actions each role may take.
+"""Rectification pages: the ledger (整改台账) of a subtree and its xlsx and PDF exports, the
+sign-off queue (待销号), a new problem, and a problem's page with its measures, evidence, history
+and the actions each role may take.
 
 Managers of the responsible organization register problems, add and complete measures and submit
 for sign-off; managers of the organization above sign off, return, and reopen (回头看)."""
@@ -11,12 +12,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from orglife.core import audit, scope
+from orglife.core.models import Role
 from orglife.meetings.reports import attachment
 from orglife.orgs.services import ServiceError
 
@@ -51,45 +54,109 @@ def _errors(request, exc: ServiceError) -> None:
     messages.error(request, "；".join(exc.errors.values()))
 
 
-@login_required
-@require_GET
-def ledger(request, code):
+def _filtered(request, code):
+    """The ledger's organization, today, filters and filtered problems (withdrawn ones included:
+    they count only as withdrawn; Filters.listed decides whether they are listed)."""
     org = scope.get_org_for_user(request.user, code)
     today = timezone.localdate()
     filters = queries.Filters.parse(request.GET, request.user, org)
     qs = filters.apply(queries.subtree_problems(request.user, org), request.user, today)
-    page = Paginator(queries.ledger_rows(qs), settings.ORGLIFE_PAGE_SIZE).get_page(request.GET.get("page"))
+    return org, today, filters, qs
+
+
+def _summary_context(summary) -> dict:
+    return {
+        "ledger": summary, "rates": summary.rates, "progress": rollup.percent(summary.progress),
+        "rate_on_time": rollup.percent(summary.rates.on_time_rate),
+        "rate_overdue": rollup.percent(summary.rates.overdue_rate),
+        "rate_reopened": rollup.percent(summary.rates.reopened_rate),
+    }
+
+
+def _signs_off(user) -> bool:
+    """Whether the user signs off anything (a manager grant somewhere): the queue is theirs."""
+    return user.is_superuser or any(scope.RANK[Role(g.role)] >= scope.RANK[Role.MANAGER] for g in scope.grants(user))
+
+
+@login_required
+@require_GET
+def ledger(request, code):
+    org, today, filters, qs = _filtered(request, code)
+    listed = filters.listed(qs)
+    page = Paginator(queries.ledger_rows(listed), settings.ORGLIFE_PAGE_SIZE).get_page(request.GET.get("page"))
     summary = queries.ledger(qs, today)
     rows = queries.rows(page.object_list, today)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "inspection/ledger.html", {
-        "org": org, "page": page, "rows": rows, "ledger": summary,
-        "rates": summary.rates, "filters": filters, "query": query.urlencode(),
+        "org": org, "page": page, "rows": rows, "filters": filters, "query": query.urlencode(),
         "sources": ProblemSource.choices, "statuses": queries.STATUS_FILTERS,
-        "progress": rollup.percent(summary.progress),
         "can_manage": scope.can_manage(request.user, org),
-        "rate_on_time": rollup.percent(summary.rates.on_time_rate),
-        "rate_overdue": rollup.percent(summary.rates.overdue_rate),
-        "rate_reopened": rollup.percent(summary.rates.reopened_rate),
+        "to_sign_off": queries.signoff_queue(request.user, org).count() if _signs_off(request.user) else None,
+        **_summary_context(summary),
     })
+
+
+def _too_many(n: int, limit: int) -> HttpResponseBadRequest | None:
+    if n > limit:
+        return HttpResponseBadRequest(f"问题超过{limit:,}条，请按来源、状态或下级组织筛选后导出".encode())
+    return None
+
+
+def _export_rows(listed):
+    return queries.ledger_rows(listed).order_by("org__path", "created_at", "id")
 
 
 @login_required
 @require_GET
 def ledger_xlsx(request, code):
-    org = scope.get_org_for_user(request.user, code)
-    today = timezone.localdate()
-    filters = queries.Filters.parse(request.GET, request.user, org)
-    qs = filters.apply(queries.subtree_problems(request.user, org), request.user, today)
-    if qs.count() > settings.ORGLIFE_MAX_EXPORT_ROWS:
-        return HttpResponseBadRequest(f"问题超过{settings.ORGLIFE_MAX_EXPORT_ROWS:,}条，请按来源、状态或下级组织筛选后导出".encode())
+    org, today, filters, qs = _filtered(request, code)
+    listed = filters.listed(qs)
+    if refused := _too_many(listed.count(), settings.ORGLIFE_MAX_EXPORT_ROWS):
+        return refused
     title = f"{org.name}整改台账（截至{today:%Y年%-m月%-d日}）"
-    body = export.ledger_workbook(title, queries.ledger_rows(qs).order_by("org__path", "created_at", "id"), today)
+    body = export.ledger_workbook(title, _export_rows(listed), today)
     audit.record(actor=request.user, action="ledger.export", target=org, org=org, changes={"filters": [None, request.GET.urlencode()]})
     response = HttpResponse(body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = attachment(f"{org.name}-整改台账.xlsx")
     return response
+
+
+@login_required
+@require_GET
+def ledger_pdf(request, code):
+    org, today, filters, qs = _filtered(request, code)
+    listed = filters.listed(qs)
+    if refused := _too_many(listed.count(), export.PDF_MAX_ROWS):
+        return refused
+    summary = queries.ledger(qs, today)
+    body = export.ledger_pdf(request, {
+        "org": org, "today": today, "title": f"{org.name}整改台账", "filters_text": filters.describe(),
+        "rows": queries.rows(_export_rows(listed), today), **_summary_context(summary),
+    })
+    audit.record(actor=request.user, action="ledger.export", target=org, org=org,
+                 changes={"filters": [None, request.GET.urlencode()], "format": [None, "pdf"]})
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = attachment(f"{org.name}-整改台账.pdf", inline=True)
+    return response
+
+
+@login_required
+@require_GET
+def signoff_queue(request):
+    """待销号: problems submitted by the organizations the viewer signs off, oldest first."""
+    if not _signs_off(request.user):
+        raise PermissionDenied("只有上级组织的管理者可以销号")
+    code = request.GET.get("org", "")
+    root = scope.get_org_for_user(request.user, code) if code else None
+    today = timezone.localdate()
+    qs = queries.signoff_queue(request.user, root).select_related("org", "responsible").prefetch_related(
+        Prefetch("measures", queryset=Measure.objects.select_related("owner")))
+    page = Paginator(qs, settings.ORGLIFE_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "inspection/signoff_queue.html", {
+        "root": root, "page": page, "rows": queries.queue_rows(page.object_list, today), "today": today,
+        "query": f"org={root.code}&" if root else "",
+    })
 
 
 @login_required

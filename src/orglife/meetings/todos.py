@@ -26,7 +26,8 @@ from django.utils import timezone
 
 from orglife.core import scope
 from orglife.core.models import Role
-from orglife.inspection.models import LifeMeeting, Measure, ProblemStatus
+from orglife.inspection.models import FINISHED_STATUSES, LifeMeeting, Measure
+from orglife.orgs import transfer_queries
 from orglife.orgs.models import Organization
 from orglife.orgs.queries import orgs_with_committee
 from orglife.rules import compliance
@@ -46,6 +47,8 @@ KIND_LABELS = {
     "talk": "谈心谈话",
     "talk_todo": "谈话任务",
     "measure": "逾期的整改措施",
+    "transfer": "组织关系转接",
+    "sign_off": "待销号的问题",
     "material": "对照检查材料",
 }
 KIND_ORDER = list(KIND_LABELS)
@@ -233,10 +236,19 @@ def open_talk_todos(q: Q | None, on: dt.date, days: int, reasons: bool = True) -
 def overdue_measures(q: Q, on: dt.date) -> list[Todo]:
     """Measures past their deadline and not done (q over Measure), of problems not yet signed off."""
     qs = (Measure.objects.filter(q, done_on__isnull=True, deadline__lt=on)
-          .exclude(problem__status=ProblemStatus.SIGNED_OFF)
+          .exclude(problem__status__in=FINISHED_STATUSES)
           .select_related("problem__org").order_by("deadline", "id").distinct()[:LIMIT])
     return [Todo("measure", m.text[:40], f"整改时限{m.deadline:%-m月%-d日}已过 · {m.problem.description[:30]}",
                  m.problem.org.name, m.deadline, _url("problem_detail", m.problem_id), urgent=True) for m in qs]
+
+
+def awaiting_sign_off(user) -> list[Todo]:
+    """One line for the problems submitted by organizations the user signs off (one count)."""
+    from orglife.inspection.queries import signoff_queue
+
+    n = signoff_queue(user).count()
+    return [Todo("sign_off", f"{n} 个问题待销号", "下级组织已提交销号，请核实整改情况后销号或退回", "", None,
+                 _url("signoff_queue"), urgent=True)] if n else []
 
 
 def materials_due(member, on: dt.date) -> list[Todo]:
@@ -301,8 +313,10 @@ def for_user(user, on: dt.date | None = None) -> list[Todo]:
     todos += overdue_kinds(own, on)
     if managed:
         todos += awaiting_approval(approval_q(user))
+        todos += awaiting_sign_off(user)
         todos += incomplete_records(own_q, on)
         todos += open_talk_todos(own_q, on, days)
+        todos += transfer_queries.todos(user)
         for org in managed:
             if org.kind in ("branch", "joint_branch"):
                 todos += org_talk_gaps(org, on)
