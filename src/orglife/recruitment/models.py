@@ -62,6 +62,7 @@ class Applicant(models.Model):
     stage = models.PositiveSmallIntegerField("当前阶段", default=1)
     next_step = models.CharField(max_length=40, blank=True)
     next_due = models.DateField(null=True, blank=True)
+    due_step = models.CharField(max_length=40, blank=True)  # the step whose deadline is next_due
     probation_end = models.DateField("预备期满日期", null=True, blank=True)
     error_count = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -52,7 +52,7 @@ def pipeline(user, org, *, status: str = "open", stage: int | None = None, late:
     if late:
         qs = qs.filter(next_due__lt=today)
     return (qs.select_related("org").only(
-        "name", "status", "stage", "step_number", "next_step", "next_due", "error_count", "ruleset", "probation_end",
+        "name", "status", "stage", "step_number", "next_step", "next_due", "due_step", "error_count", "ruleset", "probation_end",
         "org__name", "org__code").order_by(F("next_due").asc(nulls_last=True), "id"))
 
 

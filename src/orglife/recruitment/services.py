@@ -76,9 +76,10 @@ def refresh(applicant: Applicant) -> None:
     applicant.stage = result.current.stage if result.current else 1
     applicant.next_step = result.next.id if result.next else ""
     applicant.next_due = result.next_due
+    applicant.due_step = result.due_step
     applicant.probation_end = result.probation_end
     applicant.error_count = min(len(result.errors), 32767)
-    applicant.save(update_fields=["step_number", "stage", "next_step", "next_due", "probation_end", "error_count",
+    applicant.save(update_fields=["step_number", "stage", "next_step", "next_due", "due_step", "probation_end", "error_count",
                                   "updated_at"])
 
 

@@ -53,6 +53,7 @@ class Evaluation:
     next_due: dt.date | None
     probation_end: dt.date | None
     outcome: str = ""  # the latest conversion vote's outcome
+    due_step: str = ""  # the step whose deadline is next_due
 
     @property
     def errors(self) -> list[Finding]:
@@ -355,11 +356,13 @@ def evaluate(
         getattr(run, rule.kind)(rule)
     current, nxt = run.progress()
     votes = run.votes()
+    due = min(run.dues, default=(None, ""))
     return Evaluation(
         findings=run.findings,
         current=current,
         next=nxt,
-        next_due=min((d for d, _ in run.dues), default=None),
+        next_due=due[0],
         probation_end=run.probation_end(),
         outcome=votes[-1].extra.get("outcome", "") if votes else "",
+        due_step=due[1],
     )

@@ -45,7 +45,8 @@ def pipeline(request, code):
     late = request.GET.get("late") == "1"
     qs = queries.pipeline(request.user, org, status=status, stage=stage, late=late, today=today)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [(a, queries.step_label(a, _current_step(a)), queries.step_label(a, a.next_step)) for a in page.object_list]
+    rows = [(a, queries.step_label(a, _current_step(a)), queries.step_label(a, a.next_step),
+             queries.step_label(a, a.due_step)) for a in page.object_list]
     query = "&".join(p for p in (f"status={status}", f"stage={stage}" if stage else "", "late=1" if late else "") if p)
     return render(request, "recruitment/pipeline.html", {
         "org": org, "page": page, "rows": rows, "summary": queries.summary(request.user, org, today), "today": today,

@@ -127,6 +127,12 @@ class Command(BaseCommand):
         self.terms(orgs, members)
         self.accounts(orgs, members)
         self.meetings(orgs, members)
+        from orglife.recruitment import demo as recruitment_demo
+
+        recruitment_demo.seed(orgs)  # applicants at each stage of 发展党员
+        from orglife.dues import demo as dues_demo
+
+        dues_demo.seed(members, today)  # dues profiles and this year's payments
 
     def terms(self, orgs, members) -> None:
         for code, _name, _kind, _parent, size, _prob, started, committee in TREE:
