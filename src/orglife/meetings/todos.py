@@ -28,7 +28,6 @@ from orglife.core import scope
 from orglife.core.models import Role
 from orglife.inspection.models import FINISHED_STATUSES, LifeMeeting, Measure
 from orglife.orgs import transfer_queries
-from orglife.orgs import transfer_queries
 from orglife.orgs.models import Organization
 from orglife.orgs.queries import orgs_with_committee
 from orglife.rules import compliance
@@ -48,7 +47,6 @@ KIND_LABELS = {
     "talk": "谈心谈话",
     "talk_todo": "谈话任务",
     "measure": "逾期的整改措施",
-    "transfer": "组织关系转接",
     "transfer": "组织关系转接",
     "sign_off": "待销号的问题",
     "material": "对照检查材料",
@@ -318,7 +316,6 @@ def for_user(user, on: dt.date | None = None) -> list[Todo]:
         todos += awaiting_sign_off(user)
         todos += incomplete_records(own_q, on)
         todos += open_talk_todos(own_q, on, days)
-        todos += transfer_queries.todos(user)
         todos += transfer_queries.todos(user)
         for org in managed:
             if org.kind in ("branch", "joint_branch"):
