@@ -1,7 +1,10 @@
 """Campaign pages: list and launch, progress, answering, checklist upload; scoped to personas."""
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from orglife.inspection.models import Answer, Campaign, Checklist, Problem
 
@@ -23,12 +26,14 @@ def test_the_org_page_links_to_campaigns(client, demo):
 
 def test_an_officer_launches_a_campaign(client, demo):
     checklist = shipped()
+    today = timezone.localdate()
     r = as_(client, demo.officer).post(reverse("campaign_list", args=["ZZ"]), {
-        "title": "2026年自查", "checklist": checklist.pk, "starts_on": "2026-11-01", "ends_on": "2026-12-31",
-        "target": "orgs"})
+        "title": "2026年自查", "description": "对照清单逐条自查", "checklist": checklist.pk,
+        "starts_on": today.isoformat(), "ends_on": (today + dt.timedelta(days=30)).isoformat(), "target": "orgs"})
     campaign = Campaign.objects.get()
     assert r.status_code == 302 and r["Location"] == reverse("campaign_detail", args=[campaign.pk])
     assert campaign.org_id == demo.zz.pk and campaign.launched_by == demo.officer
+    assert campaign.description == "对照清单逐条自查"
 
 
 def test_the_launch_form_shows_errors(client, demo):
