@@ -47,6 +47,7 @@ KIND_LABELS = {
     "talk": "谈心谈话",
     "talk_todo": "谈话任务",
     "measure": "逾期的整改措施",
+    "dues": "党费",
     "transfer": "组织关系转接",
     "sign_off": "待销号的问题",
     "material": "对照检查材料",
@@ -268,6 +269,12 @@ def materials_due(member, on: dt.date) -> list[Todo]:
     return todos
 
 
+def dues_todos(member, orgs, on: dt.date) -> list[Todo]:
+    from orglife.dues.reminders import todos  # the dues app builds its own items
+
+    return todos(member, orgs, on)
+
+
 def _sorted(todos: list[Todo]) -> list[Todo]:
     far = dt.date.max
     return sorted(todos, key=lambda t: (KIND_ORDER.index(t.kind), t.due or far))
@@ -327,6 +334,7 @@ def for_user(user, on: dt.date | None = None) -> list[Todo]:
     measures_q = Q(problem__org_id__in=[o.pk for o in managed]) | (Q(owner=member) if member is not None else Q(pk__in=[]))
     if managed or member is not None:
         todos += overdue_measures(measures_q, on)
+    todos += dues_todos(member, managed, on)
     return _sorted(todos)
 
 
@@ -345,6 +353,7 @@ def for_org(org: Organization, on: dt.date | None = None, *, reasons: bool = Tru
     if org.kind in ("branch", "joint_branch"):
         todos += org_talk_gaps(org, on)
     todos += overdue_measures(Q(problem__org=org), on)
+    todos += dues_todos(None, [org], on)
     return _sorted(todos)
 
 
