@@ -112,7 +112,7 @@ def _detail(request, applicant, *, form=None, step_id=None, status=200):
         "applicant": applicant, "org": applicant.org, "rs": rs, "stages": stages, "result": result,
         "findings": sorted(result.findings, key=lambda f: (f.level != "error", f.due or today)),
         "can_manage": can_manage, "sees_personal": can_manage, "form": form if applicant.is_open else None,
-        "choosable": choosable,
+        "choosable": choosable, "due_step": rs.step(result.due_step) if result.due_step else None,
         "admission_errors": services.admission_errors(applicant, result)
         if applicant.status == ApplicantStatus.ACTIVE and "approval" in by_step else None,
         "conclusion_errors": services.conclusion_errors(applicant, result)
