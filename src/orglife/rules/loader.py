@@ -169,8 +169,9 @@ def apply_profile(base: Profile, data: dict, where: str) -> Profile:
 # Product options a profile may set, within bounds: the QR code must change at least every 30 s,
 # and a record entered later than a month after the meeting is not a timely record.
 OPTION_BOUNDS = {"sign_in_window_seconds": (10, 30), "late_entry_days": (1, 30), "term_warning_months": (1, 12),
-                 "todo_horizon_days": (1, 31)}
-OPTION_CHOICES = {"talk_mode": {"coverage", "pairwise"}}
+                 "todo_horizon_days": (1, 31), "ballot_min_cast": (5, 100)}
+OPTION_CHOICES = {"talk_mode": {"coverage", "pairwise"},
+                  "appraisal_probationary": {"graded", "no_excellent", "not_graded"}}
 
 
 def _check_options(options: dict, where: str) -> None:
