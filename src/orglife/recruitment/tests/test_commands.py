@@ -26,5 +26,7 @@ def test_it_seeds_each_branch_and_agrees_with_the_services(demo):
 
 
 def test_the_default_subtree_is_the_one_nearest_the_target(demo):
-    assert subtree_near(2).code == "ZZ"
-    assert subtree_near(3).code == "DW"
+    assert subtree_near(2).code == "ZZ"  # 2 branches
+    assert subtree_near(3).code == "DW"  # 3 branches
+    assert subtree_near(1).code == "ZZ"
+    assert subtree_near(99).code == "DW"  # none is that big: the largest

@@ -26,15 +26,15 @@ PREFIX = "SA"  # name prefix of seeded applicants (to find or remove them)
 
 
 def subtree_near(target: int = 1000) -> Organization:
-    """The organization whose subtree holds the number of branches closest to target (one
-    aggregate per tree depth)."""
+    """The smallest subtree holding at least target branches (one aggregate per tree depth); the
+    largest one if none is that big."""
     best: tuple[int, str] | None = None
     for depth in (1, 2, 3, 4):
         length = depth * Organization.steplen
         rows = (Organization.objects.filter(kind__in=BRANCHES, depth__gt=depth).annotate(prefix=Substr("path", 1, length))
                 .values("prefix").annotate(n=Count("id")).order_by())
         for row in rows:
-            score = abs(row["n"] - target)
+            score = row["n"] - target if row["n"] >= target else 10**9 - row["n"]
             if best is None or score < best[0]:
                 best = (score, row["prefix"])
     if best is None:
