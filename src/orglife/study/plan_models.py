@@ -166,4 +166,6 @@ PLAN_ACTION_LABELS: dict[str, str] = {
     "study.material_delete": "删除学习资料",
     "study.confirm": "确认自学",
     "study.points_setting": "修改学习积分设置",
+    "study.hours_export": "导出学时统计",
+    "study.coverage_export": "导出学时覆盖率",
 }

@@ -1,3 +1,4 @@
-from django.urls import path  # noqa: F401
+from django.urls import include, path
 
 urlpatterns: list = []
+urlpatterns += [path("", include("orglife.study.plan_urls"))]  # study plans, class hours, points
