@@ -131,6 +131,9 @@ class ExamQuestion(models.Model):
         ordering = ["position", "id"]
         constraints = [models.UniqueConstraint(fields=["exam", "question"], name="study_examquestion_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.exam_id}:{self.question_id}"
+
 
 class AttemptState(models.TextChoices):
     ACTIVE = "active", "作答中"
@@ -183,6 +186,9 @@ class Answer(models.Model):
     class Meta:
         ordering = ["position", "id"]
         constraints = [models.UniqueConstraint(fields=["attempt", "question"], name="study_answer_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.attempt_id}:{self.question_id}"
 
 
 class QuizChallenge(models.Model):

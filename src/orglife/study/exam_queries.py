@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
-import datetime as dt
 from decimal import Decimal
 
 from django.utils import timezone
