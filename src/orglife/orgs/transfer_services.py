@@ -38,7 +38,9 @@ DEFAULT_LETTER_VALIDITY_DAYS = 30
 
 
 def letter_validity_days(org: Organization) -> int:
-    return int(org.profile().options.get("transfer_letter_validity_days", DEFAULT_LETTER_VALIDITY_DAYS))
+    """The profile's option transfer_letter_validity_days (1–365), else the product default."""
+    value = org.profile().options.get("transfer_letter_validity_days")
+    return value if isinstance(value, int) and 1 <= value <= 365 else DEFAULT_LETTER_VALIDITY_DAYS
 
 
 def dues_paid_up_to(member: Member) -> dt.date | None:

@@ -331,3 +331,14 @@ def test_paid_up_to_comes_from_the_dues_ledger(world, monkeypatch):
     assert t.paid_up_to == dt.date(2026, 9, 1)
     t2 = issued(world.demo, Member.objects.get(pk=world.demo.m1.pk))
     assert t2.paid_up_to == dt.date(2026, 9, 1)
+
+
+@pytest.mark.parametrize("option, days", [(None, 30), (15, 15), (0, 30), ("60", 30), (366, 30)])
+def test_letter_validity_comes_from_the_profile_option_else_30_days(demo, monkeypatch, option, days):
+    from orglife.rules.loader import get_profile
+
+    profile = get_profile()
+    options = {**profile.options, **({"transfer_letter_validity_days": option} if option is not None else {})}
+    monkeypatch.setattr(type(demo.dw), "profile", lambda self: type(profile)(
+        name=profile.name, label=profile.label, rules=profile.rules, options=options))
+    assert transfer_services.letter_validity_days(demo.dw) == days
