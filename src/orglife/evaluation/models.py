@@ -1,4 +1,7 @@
 from django.db import models  # noqa: F401
 
+from . import appraisal_models as _appraisal  # noqa: F401  民主评议党员
+from . import ballot_models as _ballots  # noqa: F401  secret ballots
+
 # Chinese labels for the audit actions this app writes (merged into core's table in apps.py).
-ACTION_LABELS: dict[str, str] = {}
+ACTION_LABELS: dict[str, str] = {**_ballots.ACTION_LABELS, **_appraisal.ACTION_LABELS}

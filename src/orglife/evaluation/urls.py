@@ -1,3 +1,3 @@
-from django.urls import path  # noqa: F401
+from . import appraisal_urls, ballot_urls
 
-urlpatterns: list = []
+urlpatterns: list = appraisal_urls.urlpatterns + ballot_urls.urlpatterns
