@@ -51,6 +51,7 @@ KIND_LABELS = {
     "transfer": "组织关系转接",
     "sign_off": "待销号的问题",
     "material": "对照检查材料",
+    "study": "学习任务",
 }
 KIND_ORDER = list(KIND_LABELS)
 
@@ -269,6 +270,14 @@ def materials_due(member, on: dt.date) -> list[Todo]:
     return todos
 
 
+def study_todos(member, on: dt.date, days: int) -> list[Todo]:
+    from orglife.study.plan_queries import due_self_study  # the study app reads its own plans
+
+    return [Todo("study", f"{i.topic}：请完成自学并确认", f"{i.due_on:%-m月%-d日}前" + ("（已逾期）" if i.due_on < on else ""),
+                 i.plan.org.name, i.due_on, _url("study_item", i.pk), urgent=on <= i.due_on <= on + dt.timedelta(days=days))
+            for i in due_self_study(member, on, days, LIMIT)]
+
+
 def dues_todos(member, orgs, on: dt.date) -> list[Todo]:
     from orglife.dues.reminders import todos  # the dues app builds its own items
 
@@ -331,6 +340,7 @@ def for_user(user, on: dt.date | None = None) -> list[Todo]:
         todos += member_talk_gaps(member, on)
     if member is not None:
         todos += materials_due(member, on)
+        todos += study_todos(member, on, days)
     measures_q = Q(problem__org_id__in=[o.pk for o in managed]) | (Q(owner=member) if member is not None else Q(pk__in=[]))
     if managed or member is not None:
         todos += overdue_measures(measures_q, on)

@@ -102,7 +102,7 @@ def member_hours(members: QuerySet, year: int) -> dict[int, Decimal]:
     # A passed exam credits each test item linked to it once, however many attempts passed.
     passed = (Attempt.objects.filter(member_id__in=ids, passed=True,
                                      exam__study_items__in=items.filter(item_type=ItemType.TEST))
-              .values_list("member_id", "exam__study_items__id", "exam__study_items__hours").distinct())
+              .values_list("member_id", "exam__study_items__id", "exam__study_items__hours").order_by().distinct())
     for member_id, _item_id, h in passed:
         out[member_id] += h or ZERO
     return out

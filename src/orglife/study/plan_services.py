@@ -208,6 +208,7 @@ def material_delete(*, actor, material: Material) -> None:
 def confirm(*, actor, item: StudyItem, member: Member, note: str, today: dt.date | None = None) -> StudyConfirmation:
     """A member confirms a self-study item with a short note (the evidence for its class hours)."""
     note = (note or "").strip()
+    item = StudyItem.objects.select_related("plan__org").get(pk=item.pk)  # the plan as it is now
     if item.item_type != ItemType.SELF_STUDY:
         raise ServiceError({"note": "该学习事项以会议出席或考试结果为完成依据，无需本人确认"})
     if not item.plan.is_published:

@@ -57,19 +57,20 @@ def events(members: QuerySet, year: int) -> dict[int, list[rules.Event]]:
                                                                   item__plan__published_at__isnull=False)
                                  .values_list("member_id", "confirmed_on", "item__topic")):
         out[member_id].append(rules.Event("self_study", on, topic))
-    for member_id, on, topic in (Attendance.objects.filter(member_id__in=ids, status=AttendanceStatus.PRESENT,
+    for member_id, _meeting, on, topic in (Attendance.objects.filter(member_id__in=ids, status=AttendanceStatus.PRESENT,
                                                            meeting__status__in=LOCKED, meeting__held_on__year=year,
                                                            meeting__study_items__item_type__in=MEETING_TYPES)
-                                 .values_list("member_id", "meeting__held_on", "meeting__topic").distinct()):
+                                 .values_list("member_id", "meeting_id", "meeting__held_on", "meeting__topic")
+                                 .order_by().distinct()):
         out[member_id].append(rules.Event("study_meeting", on, topic or "学习会议"))
     for member_id, title, first in (Attempt.objects.filter(member_id__in=ids, passed=True, submitted_at__isnull=False)
-                                    .values("member_id", "exam_id", "exam__title").annotate(first=Min("submitted_at"))
+                                    .order_by().values("member_id", "exam_id", "exam__title").annotate(first=Min("submitted_at"))
                                     .values_list("member_id", "exam__title", "first")):
         on = _local_date(first)
         if on.year == year:
             out[member_id].append(rules.Event("exam_pass", on, title))
     for member_id, title, level, first in (QuizRun.objects.filter(member_id__in=ids, passed=True, finished_at__isnull=False)
-                                           .values("member_id", "challenge_id", "challenge__title", "level")
+                                           .order_by().values("member_id", "challenge_id", "challenge__title", "level")
                                            .annotate(first=Min("finished_at"))
                                            .values_list("member_id", "challenge__title", "level", "first")):
         on = _local_date(first)
