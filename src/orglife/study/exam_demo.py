@@ -73,4 +73,4 @@ def seed_demo(org, actor=None) -> Exam:
     """seed_demo: a small bank, an open exam and a quiz challenge for one branch."""
     questions = seed_bank(org, actor)
     seed_quiz(org, actor)
-    return seed_exam(org, questions[:10], actor=actor)
+    return seed_exam(org, questions, actor=actor)

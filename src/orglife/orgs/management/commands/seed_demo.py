@@ -133,6 +133,9 @@ class Command(BaseCommand):
         from orglife.dues import demo as dues_demo
 
         dues_demo.seed(members, today)  # dues profiles and this year's payments
+        from orglife.study import exam_demo
+
+        exam_demo.seed_demo(orgs["ZB01"])  # a small question bank, an open exam and a quiz challenge
 
     def terms(self, orgs, members) -> None:
         for code, _name, _kind, _parent, size, _prob, started, committee in TREE:

@@ -1,0 +1,37 @@
+from django.urls import path
+
+from . import bank_views, exam_views, quiz_views
+
+urlpatterns = [
+    path("orgs/<str:code>/bank/", bank_views.bank_list, name="bank_list"),
+    path("orgs/<str:code>/bank/new/", bank_views.bank_new, name="bank_new"),
+    path("orgs/<str:code>/bank/import/", bank_views.bank_import, name="bank_import"),
+    path("orgs/<str:code>/bank/export.xlsx", bank_views.bank_export, name="bank_export"),
+    path("study/bank/template.xlsx", bank_views.bank_template, name="bank_template"),
+    path("study/bank/imports/<int:pk>/errors.xlsx", bank_views.bank_import_errors, name="bank_import_errors"),
+    path("study/bank/<int:pk>/edit/", bank_views.bank_edit, name="bank_edit"),
+    path("study/bank/<int:pk>/archive/", bank_views.bank_archive, name="bank_archive"),
+    path("orgs/<str:code>/exams/", exam_views.exam_list, name="exam_list"),
+    path("orgs/<str:code>/exams/new/", exam_views.exam_new, name="exam_new"),
+    path("orgs/<str:code>/exam-stats/", exam_views.exam_stats, name="exam_stats"),
+    path("orgs/<str:code>/exam-stats.xlsx", exam_views.exam_stats_xlsx, name="exam_stats_xlsx"),
+    path("orgs/<str:code>/exam-stats/<int:pk>/", exam_views.exam_question_stats, name="exam_question_stats"),
+    path("orgs/<str:code>/exam-stats/<int:pk>.xlsx", exam_views.exam_question_stats_xlsx,
+         name="exam_question_stats_xlsx"),
+    path("study/exams/<int:pk>/", exam_views.exam_detail, name="exam_detail"),
+    path("study/exams/<int:pk>/edit/", exam_views.exam_edit, name="exam_edit"),
+    path("study/exams/<int:pk>/publish/", exam_views.exam_publish, name="exam_publish"),
+    path("study/exams/<int:pk>/cancel/", exam_views.exam_cancel, name="exam_cancel"),
+    path("study/exams/<int:pk>/results/publish/", exam_views.exam_results_publish, name="exam_results_publish"),
+    path("study/exams/<int:pk>/results.xlsx", exam_views.exam_results_xlsx, name="exam_results_xlsx"),
+    path("me/exams/", exam_views.exam_mine, name="exam_mine"),
+    path("study/exams/<int:pk>/take/", exam_views.exam_take, name="exam_take"),
+    path("study/attempts/<int:pk>/", exam_views.attempt_page, name="attempt_page"),
+    path("study/attempts/<int:pk>/save/", exam_views.attempt_save, name="attempt_save"),
+    path("study/attempts/<int:pk>/submit/", exam_views.attempt_submit, name="attempt_submit"),
+    path("orgs/<str:code>/quizzes/", quiz_views.quiz_list, name="quiz_list"),
+    path("study/quizzes/<int:pk>/edit/", quiz_views.quiz_edit, name="quiz_edit"),
+    path("study/quizzes/<int:pk>/", quiz_views.quiz_detail, name="quiz_detail"),
+    path("study/quizzes/<int:pk>/levels/<int:level>/", quiz_views.quiz_level_start, name="quiz_level_start"),
+    path("study/quiz-runs/<int:pk>/", quiz_views.quiz_run, name="quiz_run"),
+]
