@@ -24,7 +24,7 @@ def add_voters(demo, n: int, org: str = "ZB1", **overrides) -> list:
     members = []
     for i in range(start, start + n):
         m = make_member(org, name=NAMES[i % len(NAMES)] + ("" if i < len(NAMES) else str(i)),
-                        id_number=new_id(dt.date(1980 + i % 20, 1 + i % 12, 3)), **overrides)
+                        id_number=new_id(dt.date(1960 + i % 30, 1 + i % 12, 3)), **overrides)
         user = User.objects.create_user(username=f"voter{i}", password="Secret-pass-2026")
         org_services.member_link_user(actor=None, member=m, user=user)
         members.append(m)
