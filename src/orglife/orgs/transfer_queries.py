@@ -44,15 +44,6 @@ def org_transfers(user, org: Organization, tab: str) -> QuerySet:
     return qs.order_by("-created_at", "-id")
 
 
-def tab_counts(user, org: Organization) -> dict[str, int]:
-    """Open transfers per tab (three counts in one query each)."""
-    return {
-        "todo": org_transfers(user, org, "todo").count(),
-        "out": org_transfers(user, org, "out").filter(status__in=OPEN).count(),
-        "in": org_transfers(user, org, "in").filter(status__in=OPEN).count(),
-    }
-
-
 def may_view(user, transfer: Transfer) -> bool:
     """Either side, anyone on the route, and the member themself."""
     if scope.is_self(user, transfer.member):
