@@ -88,7 +88,7 @@ def pipeline(request, code: str, stage: int | None = None, late: bool = False, o
     summary = queries.summary(request.auth, org, today)
     limit, offset = max(1, min(limit, MAX_LIMIT)), max(0, offset)
     return {"count": summary.total, "late": summary.late, "by_stage": {n: c for n, _, c in summary.by_stage},
-            "items": [_row(a, today) for a in qs[offset:offset + limit]]}
+            "items": [_row(a, today) for a in queries.by_ids(list(qs.values_list("pk", flat=True)[offset:offset + limit]))]}
 
 
 @router.get("/recruitment/applicants/{applicant_id}", response={200: ApplicantOut, **ERRORS}, summary="发展党员档案")

@@ -51,9 +51,17 @@ def pipeline(user, org, *, status: str = "open", stage: int | None = None, late:
         qs = qs.filter(stage=stage)
     if late:
         qs = qs.filter(next_due__lt=today)
-    return (qs.select_related("org").only(
-        "name", "status", "stage", "step_number", "next_step", "next_due", "due_step", "error_count", "ruleset", "probation_end",
-        "org__name", "org__code").order_by(F("next_due").asc(nulls_last=True), "id"))
+    return qs.order_by(F("next_due").asc(nulls_last=True), "id")
+
+
+ROW_FIELDS = ("name", "status", "stage", "step_number", "next_step", "next_due", "due_step", "error_count", "ruleset",
+              "probation_end", "org__name", "org__code")
+
+
+def by_ids(ids: list[int]) -> list[Applicant]:
+    """The rows of one page, in the page's order (one query)."""
+    found = {a.pk: a for a in Applicant.objects.filter(pk__in=ids).select_related("org").only(*ROW_FIELDS)}
+    return [found[i] for i in ids if i in found]
 
 
 @dataclass
@@ -77,6 +85,17 @@ def summary(user, org, today: dt.date) -> Summary:
     )
     return Summary(row["total"], row["late"], row["with_errors"], row["probationary"],
                    [(n, name, row[f"s{n}"]) for n, name in STAGES.items()])
+
+
+def known_count(summary: Summary, *, status: str, stage: int | None, late: bool) -> int | None:
+    """The number of rows of a pipeline filter when the summary has already counted it."""
+    if status != "open" or (stage and late):
+        return None
+    if late:
+        return summary.late
+    if stage:
+        return dict((n, c) for n, _, c in summary.by_stage).get(stage)
+    return summary.total
 
 
 def step_label(applicant: Applicant, step_id: str) -> str:

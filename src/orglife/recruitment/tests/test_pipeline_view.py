@@ -76,3 +76,12 @@ def test_queries_do_not_grow_with_applicants(client, demo, django_assert_max_num
     with django_assert_max_num_queries(len(small.captured_queries)):
         r = client.get(url)
     assert len(r.context["rows"]) == 20 and Applicant.objects.count() == 28
+
+
+@pytest.mark.parametrize("params", [{}, {"stage": 2}, {"late": 1}, {"stage": 1, "late": 1}, {"status": "all"}])
+def test_the_page_count_from_the_summary_equals_the_rows(client, demo, params):
+    f.through(f.applicant(demo.zb1), "activist")
+    f.applicant(demo.zb1, name="林一", born=dt.date(1998, 1, 1), applied_on=TODAY)
+    f.applicant(demo.zb1, name="周二", born=dt.date(1997, 1, 1))
+    r = get(client, demo.secretary, **params)
+    assert r.context["page"].paginator.count == len(r.context["rows"])
