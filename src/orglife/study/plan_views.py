@@ -317,7 +317,8 @@ def study_mine(request):
 def _hours_args(request, code):
     org = scope.get_org_for_user(request.user, code)
     year = _year(request)
-    can_subtree = scope.covers_subtree(request.user, org) and org.numchild > 0
+    # A branch's 党小组 hold no members of their own: the subtree matters above branches.
+    can_subtree = scope.covers_subtree(request.user, org) and org.numchild > 0 and not org.is_branch
     subtree = can_subtree and request.GET.get("subtree") == "1"
     short = request.GET.get("short") == "1"
     rows = plan_queries.hours_rows(org, year, subtree=subtree)
