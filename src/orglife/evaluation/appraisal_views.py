@@ -125,6 +125,9 @@ def appraisal_self(request, pk):
             services.appraisal_self_assess(actor=request.user, participant=access.me, text=form.cleaned_data["text"])
         except ServiceError as exc:
             form.add_service_errors(exc.errors)
+            if access.evaluation.stage not in (Stage.SELF_ASSESSMENT, Stage.PEER_REVIEW):
+                for message in exc.errors.values():
+                    messages.error(request, message)  # the form is no longer on the page
         else:
             messages.success(request, "个人自评已保存。")
             return redirect("appraisal_detail", pk=pk)
