@@ -13,11 +13,13 @@ from decimal import Decimal
 from django.db.models import (
     Case,
     Count,
-    DateField,
     DecimalField,
     Exists,
     F,
+    FilteredRelation,
     IntegerField,
+    Max,
+    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -168,37 +170,52 @@ def owing_members(q: Q | None = None) -> QuerySet:
     return qs if q is None else qs.filter(q)
 
 
-def with_unpaid_run(qs: QuerySet, today: dt.date) -> QuerySet:
+def with_unpaid_run(qs: QuerySet, today: dt.date, at_least: int = 0) -> QuerySet:
     """Annotate members with ``unpaid_months``: consecutive unsettled months ending with the last
-    completed month (the current month is still payable), counted from their first dues month."""
+    completed month (the current month is still payable), counted from their first dues month.
+
+    Set-based: the member's first dues month, last paid month and last exempted month are MIN/MAX
+    over joins grouped by member (MIN and MAX are unaffected by the joins multiplying rows), so
+    PostgreSQL answers with hash joins and one aggregation instead of a probe per member.
+    Members without a dues profile, or whose first month is not yet completed, are left out.
+    at_least: only members who may have at least this many months unpaid (those who paid in the
+    last at_least completed months are dropped first, by an anti-join, before any aggregation)."""
     last_done = rules.add_months(rules.month_start(today), -1)
-    last_paid = Subquery(
-        DuesPayment.objects.filter(member=OuterRef("pk"), month__lte=last_done).order_by("-month").values("month")[:1],
-        output_field=DateField(),
-    )
-    last_exempt = Subquery(
-        DuesRelief.objects.filter(member=OuterRef("pk"), status=ReliefStatus.APPROVED, kind=ReliefKind.EXEMPTION,
-                                  start_month__lte=last_done).order_by("-end_month").values("end_month")[:1],
-        output_field=DateField(),
-    )
-    start = Subquery(
-        DuesProfile.objects.filter(member=OuterRef("pk")).order_by("effective_month").values("effective_month")[:1],
-        output_field=DateField(),
-    )
     done_index = rules.month_index(last_done)
+    if at_least > 0:
+        qs = qs.exclude(Exists(DuesPayment.objects.filter(
+            member=OuterRef("pk"), month__gt=rules.add_months(last_done, -at_least), month__lte=last_done)))
     return (
-        qs.annotate(dues_start=start, last_paid=last_paid, last_exempt=last_exempt)
-        .filter(dues_start__isnull=False, dues_start__lte=last_done)
+        qs.annotate(
+            dues_start=Min("dues_profiles__effective_month"),
+            last_paid=Max("dues_payments__month", filter=Q(dues_payments__month__lte=last_done)),
+            last_exempt=Max("dues_reliefs__end_month", filter=Q(
+                dues_reliefs__status=ReliefStatus.APPROVED, dues_reliefs__kind=ReliefKind.EXEMPTION,
+                dues_reliefs__start_month__lte=last_done)),
+        )
+        .filter(dues_start__lte=last_done)
         .annotate(
             settled_index=Greatest(
                 Coalesce(_month_index(F("last_paid")), Value(-1)),
-                Coalesce(Least(_month_index(F("last_exempt")), Value(done_index)), Value(-1)),
+                # PostgreSQL's LEAST/GREATEST skip NULLs, SQLite's return NULL: coalesce first.
+                Least(Coalesce(_month_index(F("last_exempt")), Value(-1)), Value(done_index)),
                 _month_index(F("dues_start")) - 1,
                 output_field=IntegerField(),
             )
         )
         .annotate(unpaid_months=Value(done_index, output_field=IntegerField()) - F("settled_index"))
     )
+
+
+def count_by_org(qs: QuerySet, thresholds: tuple[int, ...]) -> dict[int, list[int]]:
+    """For members annotated by with_unpaid_run: per organization, how many reach each threshold.
+    Reads only the members at or above the lowest threshold (those in arrears)."""
+    out: dict[int, list[int]] = {}
+    for org_id, months in qs.filter(unpaid_months__gte=min(thresholds)).values_list("org_id", "unpaid_months").order_by():
+        row = out.setdefault(org_id, [0] * len(thresholds))
+        for i, t in enumerate(thresholds):
+            row[i] += months >= t
+    return out
 
 
 def first_unpaid_month(member: Member) -> dt.date:
@@ -215,7 +232,7 @@ def arrears(q: Q | None, today: dt.date, min_months: int | None = None) -> Query
     (default: the reminder threshold), longest first, with their organization."""
     min_months = rules.reminder_months() if min_months is None else min_months
     return (
-        with_unpaid_run(owing_members(q), today)
+        with_unpaid_run(owing_members(q), today, min_months)
         .filter(unpaid_months__gte=min_months)
         .select_related("org")
         .order_by("-unpaid_months", "org__path", "name", "pk")
@@ -225,11 +242,11 @@ def arrears(q: Q | None, today: dt.date, min_months: int | None = None) -> Query
 def arrears_counts(q: Q | None, today: dt.date) -> dict[str, int]:
     """Members in arrears for ≥ reminder months and ≥ lapse months (one query)."""
     reminder, lapse = rules.reminder_months(), rules.lapse_months()
-    counts = with_unpaid_run(owing_members(q), today).aggregate(
-        reminder=Count("pk", filter=Q(unpaid_months__gte=reminder)),
-        lapse=Count("pk", filter=Q(unpaid_months__gte=lapse)),
-    )
-    return {"reminder": counts["reminder"] or 0, "lapse": counts["lapse"] or 0}
+    counts = [0, 0]
+    for row in count_by_org(with_unpaid_run(owing_members(q), today, reminder), (reminder, lapse)).values():
+        counts[0] += row[0]
+        counts[1] += row[1]
+    return {"reminder": counts[0], "lapse": counts[1]}
 
 
 def open_cases(members: list[Member]) -> dict[int, ArrearsCase]:
@@ -334,50 +351,60 @@ def _month_end(month: dt.date) -> dt.date:
 
 def summary_by_org(root: Organization, month: dt.date, own: bool = False) -> dict[int, Totals]:
     """Totals for a month per organization holding members in root's subtree (own: root's own
-    members only): one query, grouped in SQL by the member's organization."""
-    payment = DuesPayment.objects.filter(member=OuterRef("pk"), month=month)
+    members only). Two queries, each one GROUP BY by organization:
+
+    - the dues profiles in force that month (the latest one from or before it: an anti-join),
+      joined with that month's payment and any approved relief covering it;
+    - the owing members per organization (for those still without a profile)."""
+    where = Q(member__org=root) if own else Q(member__org__path__startswith=root.path)
+    later = DuesProfile.objects.filter(member=OuterRef("member"), effective_month__gt=OuterRef("effective_month"),
+                                       effective_month__lte=month)
     money = DecimalField(max_digits=14, decimal_places=2)
-    paid_amount = Subquery(payment.values("amount")[:1], output_field=money)
     rows = (
-        owing_members(Q(org=root) if own else Q(org__path__startswith=root.path))
-        .annotate(due_m=due_expression(month), paid_m=paid_amount,
-                  on_time_m=Exists(payment.filter(paid_on__lte=_month_end(month))),
-                  exempt_m=Exists(DuesRelief.objects.filter(member=OuterRef("pk"), status=ReliefStatus.APPROVED,
-                                                            kind=ReliefKind.EXEMPTION, start_month__lte=month,
-                                                            end_month__gte=month)))
-        .values("org_id")
+        DuesProfile.objects.filter(where, member__status__in=OWING_STATUSES, effective_month__lte=month)
+        .exclude(Exists(later))
         .annotate(
-            members=Count("pk"),
-            owing=Count("pk", filter=Q(due_m__isnull=False)),
+            pay=FilteredRelation("member__dues_payments", condition=Q(member__dues_payments__month=month)),
+            rel=FilteredRelation("member__dues_reliefs", condition=Q(
+                member__dues_reliefs__status=ReliefStatus.APPROVED, member__dues_reliefs__start_month__lte=month,
+                member__dues_reliefs__end_month__gte=month)),
+        )
+        .annotate(due_m=Case(When(rel__kind=ReliefKind.EXEMPTION, then=Value(ZERO)),
+                             When(rel__kind=ReliefKind.REDUCTION, then=F("rel__monthly_amount")),
+                             default=F("monthly_due"), output_field=money))
+        .values("member__org_id")
+        .annotate(
+            owing=Count("pk"),
             due=Sum("due_m"),
-            paid_count=Count("pk", filter=Q(paid_m__isnull=False)),
-            paid=Sum("paid_m"),
-            on_time=Count("pk", filter=Q(on_time_m=True)),
-            unpaid=Count("pk", filter=Q(due_m__isnull=False, paid_m__isnull=True, exempt_m=False)),
+            paid_count=Count("pay__id"),
+            paid=Sum("pay__amount"),
+            on_time=Count("pay__id", filter=Q(pay__paid_on__lte=_month_end(month))),
+            unpaid=Count("pk", filter=Q(pay__id__isnull=True) & (Q(rel__id__isnull=True) | Q(rel__kind=ReliefKind.REDUCTION))),
         )
         .order_by()
     )
+    members = dict(owing_members(Q(org=root) if own else Q(org__path__startswith=root.path))
+                   .values("org_id").annotate(n=Count("pk")).order_by().values_list("org_id", "n"))
     out: dict[int, Totals] = {}
     for r in rows:
-        out[r["org_id"]] = Totals(
+        org_id = r["member__org_id"]
+        out[org_id] = Totals(
             owing=r["owing"], due=(r["due"] or ZERO).quantize(rules.FEN), paid_count=r["paid_count"],
             paid=(r["paid"] or ZERO).quantize(rules.FEN), on_time=r["on_time"], unpaid=r["unpaid"],
-            no_profile=r["members"] - r["owing"],
+            no_profile=members.get(org_id, 0) - r["owing"],
         )
+    for org_id, n in members.items():
+        if org_id not in out:
+            out[org_id] = Totals(no_profile=n)
     return out
 
 
 def arrears_by_org(root: Organization, today: dt.date) -> dict[int, tuple[int, int]]:
     """(≥ reminder months, ≥ lapse months) in arrears per organization in root's subtree: one query."""
     reminder, lapse = rules.reminder_months(), rules.lapse_months()
-    rows = (
-        with_unpaid_run(owing_members(Q(org__path__startswith=root.path)), today)
-        .values("org_id")
-        .annotate(reminder=Count("pk", filter=Q(unpaid_months__gte=reminder)),
-                  lapse=Count("pk", filter=Q(unpaid_months__gte=lapse)))
-        .order_by()
-    )
-    return {r["org_id"]: (r["reminder"], r["lapse"]) for r in rows}
+    counts = count_by_org(with_unpaid_run(owing_members(Q(org__path__startswith=root.path)), today, reminder),
+                          (reminder, lapse))
+    return {org_id: (row[0], row[1]) for org_id, row in counts.items()}
 
 
 @dataclass

@@ -20,7 +20,8 @@ def todos(member, orgs, on: dt.date) -> list:
     out = []
     reminder, lapse = rules.reminder_months(), rules.lapse_months()
     if member is not None:
-        own = queries.with_unpaid_run(queries.owing_members(Q(pk=member.pk)), on).filter(unpaid_months__gte=reminder).first()
+        own = (queries.with_unpaid_run(queries.owing_members(Q(pk=member.pk)), on, reminder)
+               .filter(unpaid_months__gte=reminder).first())
         if own is not None:
             first = queries.first_unpaid_month(own)
             out.append(Todo("dues", f"党费已连续{own.unpaid_months}个月未交",
@@ -28,9 +29,8 @@ def todos(member, orgs, on: dt.date) -> list:
                             None, reverse("dues_member", args=[member.pk]), urgent=own.unpaid_months >= lapse))
     ids = [o.pk for o in orgs if o.kind != "party_group"]
     if ids:
-        late = dict(queries.with_unpaid_run(queries.owing_members(Q(org_id__in=ids)), on)
-                    .filter(unpaid_months__gte=reminder).values("org_id").annotate(n=Count("pk"))
-                    .order_by().values_list("org_id", "n"))
+        late = {org_id: row[0] for org_id, row in queries.count_by_org(
+            queries.with_unpaid_run(queries.owing_members(Q(org_id__in=ids)), on, reminder), (reminder,)).items()}
         cases = dict(ArrearsCase.objects.filter(org_id__in=ids, status=CaseStatus.OPEN).values("org_id")
                      .annotate(n=Count("pk")).order_by().values_list("org_id", "n"))
         for org in orgs:

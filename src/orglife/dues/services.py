@@ -267,7 +267,7 @@ def cases_raise(*, actor, q, today: dt.date | None = None) -> list[ArrearsCase]:
     today = today or timezone.localdate()
     lapse = rules.lapse_months()
     created = []
-    members = list(queries.with_unpaid_run(queries.owing_members(q), today).filter(unpaid_months__gte=lapse)
+    members = list(queries.with_unpaid_run(queries.owing_members(q), today, lapse).filter(unpaid_months__gte=lapse)
                    .select_related("org").order_by("pk"))
     with transaction.atomic():
         existing = set(ArrearsCase.objects.filter(member__in=members).values_list("member_id", "first_unpaid_month"))

@@ -229,6 +229,10 @@ def test_arrears_sql_equals_the_reference(demo):
                 assert (rows[member.pk].unpaid_months, queries.first_unpaid_month(rows[member.pk]) if count else None) == (count, first)
             else:
                 assert count == 0
+        for at_least in (1, 3):  # the anti-join pre-filter keeps every member at or above its threshold
+            pre = {x.pk: x.unpaid_months for x in queries.with_unpaid_run(queries.owing_members(), on, at_least)
+                   if x.unpaid_months >= at_least}
+            assert pre == {pk: x.unpaid_months for pk, x in rows.items() if x.unpaid_months >= at_least}
 
 
 def test_reminder_at_three_and_case_at_six_months(demo):
