@@ -89,7 +89,7 @@ class Command(BaseCommand):
                 ], batch_size=5000)
             done = min(start + 50, len(branches))
             self.stdout.write(f"  {done}/{len(branches)} 个党支部，{done * per_branch} 人，{time.monotonic() - started:.0f} 秒")
-        if connection.vendor == "postgresql":
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
             # Fresh statistics and visibility map: the pipeline's counts are index-only scans.
             with connection.cursor() as cursor:
                 cursor.execute("VACUUM ANALYZE recruitment_applicant")
