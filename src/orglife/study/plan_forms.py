@@ -29,7 +29,7 @@ class ItemForm(ServiceErrorsMixin, forms.Form):
     description = forms.CharField(label="学习要求", required=False, widget=forms.Textarea(attrs={"rows": 3}))
     due_on = forms.DateField(label="完成时限", widget=DATE)
     audience = forms.ChoiceField(label="学习对象", choices=Audience.choices)
-    party_group = forms.TypedChoiceField(label="党小组（学习对象为党小组时）", coerce=int, required=False, empty_value=None)
+    party_group = forms.TypedChoiceField(label="党小组（面向党小组时选择）", coerce=int, required=False, empty_value=None)
     hours = forms.DecimalField(label="计入学时", min_value=0, max_value=99.9, decimal_places=1, initial=1)
     meeting = forms.TypedChoiceField(label="学习会议（研讨交流、专题党课、评学：出席即完成）", coerce=int, required=False,
                                      empty_value=None)

@@ -136,6 +136,9 @@ class Command(BaseCommand):
         from orglife.study import exam_demo
 
         exam_demo.seed_demo(orgs["ZB01"])  # a small question bank, an open exam and a quiz challenge
+        from orglife.study import plan_demo
+
+        plan_demo.seed(orgs["ZB01"], members["ZB01"], today)  # the 2026 study plan, linked to meetings and the exam
 
     def terms(self, orgs, members) -> None:
         for code, _name, _kind, _parent, size, _prob, started, committee in TREE:
