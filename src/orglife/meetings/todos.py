@@ -52,6 +52,7 @@ KIND_LABELS = {
     "sign_off": "待销号的问题",
     "material": "对照检查材料",
     "study": "学习任务",
+    "recruitment": "发展党员期限",
 }
 KIND_ORDER = list(KIND_LABELS)
 
@@ -284,6 +285,12 @@ def dues_todos(member, orgs, on: dt.date) -> list[Todo]:
     return todos(member, orgs, on)
 
 
+def recruitment_deadlines(q: Q, on: dt.date, days: int) -> list[Todo]:
+    from orglife.recruitment.todos import deadlines  # the recruitment app builds its own items
+
+    return deadlines(q, on, days)
+
+
 def _sorted(todos: list[Todo]) -> list[Todo]:
     far = dt.date.max
     return sorted(todos, key=lambda t: (KIND_ORDER.index(t.kind), t.due or far))
@@ -333,6 +340,7 @@ def for_user(user, on: dt.date | None = None) -> list[Todo]:
         todos += incomplete_records(own_q, on)
         todos += open_talk_todos(own_q, on, days)
         todos += transfer_queries.todos(user)
+        todos += recruitment_deadlines(Q(org_id__in=[o.pk for o in managed]), on, days)
         for org in managed:
             if org.kind in ("branch", "joint_branch"):
                 todos += org_talk_gaps(org, on)
@@ -364,6 +372,7 @@ def for_org(org: Organization, on: dt.date | None = None, *, reasons: bool = Tru
         todos += org_talk_gaps(org, on)
     todos += overdue_measures(Q(problem__org=org), on)
     todos += dues_todos(None, [org], on)
+    todos += recruitment_deadlines(Q(org=org), on, days)
     return _sorted(todos)
 
 
