@@ -59,7 +59,7 @@ def ledger_workbook(title: str, problems, today: dt.date) -> bytes:
     return out.getvalue()
 
 
-PDF_MAX_ROWS = 2_000  # problems per PDF: ~25 s to render on the benchmark machine (docs/performance.md)
+PDF_MAX_ROWS = 1_000  # problems per PDF: WeasyPrint lays out ~10-60 ms per problem (docs/performance.md)
 
 
 def ledger_pdf(request, context: dict) -> bytes:

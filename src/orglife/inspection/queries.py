@@ -183,6 +183,11 @@ def ledger(qs: QuerySet, today: dt.date) -> Ledger:
     return Ledger(rates, progress_sum / total if total else None, by_source, by_status, by_org, withdrawn)
 
 
+def ledger_ids(qs: QuerySet) -> QuerySet:
+    """The ledger's order (newest first) over ids only: what the paginator counts and slices."""
+    return qs.order_by("-id").values_list("pk", flat=True)
+
+
 def ledger_rows(qs: QuerySet) -> QuerySet:
     """The list of problems with what a row shows; measures in one prefetch."""
     return (qs.select_related("org", "responsible")

@@ -83,9 +83,10 @@ def _signs_off(user) -> bool:
 def ledger(request, code):
     org, today, filters, qs = _filtered(request, code)
     listed = filters.listed(qs)
-    page = Paginator(queries.ledger_rows(listed), settings.ORGLIFE_PAGE_SIZE).get_page(request.GET.get("page"))
+    # Paginate the ids alone (a narrow sort even on page 2,000), then load the page's rows.
+    page = Paginator(queries.ledger_ids(listed), settings.ORGLIFE_PAGE_SIZE).get_page(request.GET.get("page"))
     summary = queries.ledger(qs, today)
-    rows = queries.rows(page.object_list, today)
+    rows = queries.rows(queries.ledger_rows(Problem.objects.filter(pk__in=list(page.object_list))), today)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "inspection/ledger.html", {
