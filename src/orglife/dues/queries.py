@@ -28,7 +28,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, Greatest, Least
+from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, Greatest, Least, Substr
 from django.utils import timezone
 
 from orglife.orgs.models import Member, Organization, Status
@@ -207,11 +207,12 @@ def with_unpaid_run(qs: QuerySet, today: dt.date, at_least: int = 0) -> QuerySet
     )
 
 
-def count_by_org(qs: QuerySet, thresholds: tuple[int, ...]) -> dict[int, list[int]]:
-    """For members annotated by with_unpaid_run: per organization, how many reach each threshold.
-    Reads only the members at or above the lowest threshold (those in arrears)."""
-    out: dict[int, list[int]] = {}
-    for org_id, months in qs.filter(unpaid_months__gte=min(thresholds)).values_list("org_id", "unpaid_months").order_by():
+def count_by_org(qs: QuerySet, thresholds: tuple[int, ...], key="org_id") -> dict:
+    """For members annotated by with_unpaid_run: per organization (or per key expression), how
+    many reach each threshold. Reads only the members at or above the lowest threshold."""
+    out: dict = {}
+    rows = qs.filter(unpaid_months__gte=min(thresholds)).annotate(group_key=F(key) if isinstance(key, str) else key)
+    for org_id, months in rows.values_list("group_key", "unpaid_months").order_by():
         row = out.setdefault(org_id, [0] * len(thresholds))
         for i, t in enumerate(thresholds):
             row[i] += months >= t
@@ -349,13 +350,22 @@ def _month_end(month: dt.date) -> dt.date:
     return rules.add_months(month, 1) - dt.timedelta(days=1)
 
 
-def summary_by_org(root: Organization, month: dt.date, own: bool = False) -> dict[int, Totals]:
+def _key(root: Organization, org_prefix: str, by_child: bool):
+    """Group key: the organization's id, or the path of root's child holding it."""
+    if not by_child:
+        return F(f"{org_prefix}_id")
+    return Substr(f"{org_prefix}__path", 1, len(root.path) + root.steplen)
+
+
+def summary_by_org(root: Organization, month: dt.date, own: bool = False, by_child: bool = False) -> dict:
     """Totals for a month per organization holding members in root's subtree (own: root's own
     members only). Two queries, each one GROUP BY by organization:
 
     - the dues profiles in force that month (the latest one from or before it: an anti-join),
       joined with that month's payment and any approved relief covering it;
-    - the owing members per organization (for those still without a profile)."""
+    - the owing members per organization (for those still without a profile).
+    by_child: group by root's child organization instead (keys: the child's path, or root's own
+    path for root's own members), so that a whole tree's summary is a handful of rows."""
     where = Q(member__org=root) if own else Q(member__org__path__startswith=root.path)
     later = DuesProfile.objects.filter(member=OuterRef("member"), effective_month__gt=OuterRef("effective_month"),
                                        effective_month__lte=month)
@@ -372,7 +382,8 @@ def summary_by_org(root: Organization, month: dt.date, own: bool = False) -> dic
         .annotate(due_m=Case(When(rel__kind=ReliefKind.EXEMPTION, then=Value(ZERO)),
                              When(rel__kind=ReliefKind.REDUCTION, then=F("rel__monthly_amount")),
                              default=F("monthly_due"), output_field=money))
-        .values("member__org_id")
+        .annotate(key=_key(root, "member__org", by_child))
+        .values("key")
         .annotate(
             owing=Count("pk"),
             due=Sum("due_m"),
@@ -384,10 +395,11 @@ def summary_by_org(root: Organization, month: dt.date, own: bool = False) -> dic
         .order_by()
     )
     members = dict(owing_members(Q(org=root) if own else Q(org__path__startswith=root.path))
-                   .values("org_id").annotate(n=Count("pk")).order_by().values_list("org_id", "n"))
+                   .annotate(key=_key(root, "org", by_child)).values("key").annotate(n=Count("pk"))
+                   .order_by().values_list("key", "n"))
     out: dict[int, Totals] = {}
     for r in rows:
-        org_id = r["member__org_id"]
+        org_id = r["key"]
         out[org_id] = Totals(
             owing=r["owing"], due=(r["due"] or ZERO).quantize(rules.FEN), paid_count=r["paid_count"],
             paid=(r["paid"] or ZERO).quantize(rules.FEN), on_time=r["on_time"], unpaid=r["unpaid"],
@@ -399,11 +411,12 @@ def summary_by_org(root: Organization, month: dt.date, own: bool = False) -> dic
     return out
 
 
-def arrears_by_org(root: Organization, today: dt.date) -> dict[int, tuple[int, int]]:
-    """(≥ reminder months, ≥ lapse months) in arrears per organization in root's subtree: one query."""
+def arrears_by_org(root: Organization, today: dt.date, by_child: bool = False) -> dict:
+    """(≥ reminder months, ≥ lapse months) in arrears per organization in root's subtree (or per
+    child of root, keyed by path, as summary_by_org): one query."""
     reminder, lapse = rules.reminder_months(), rules.lapse_months()
     counts = count_by_org(with_unpaid_run(owing_members(Q(org__path__startswith=root.path)), today, reminder),
-                          (reminder, lapse))
+                          (reminder, lapse), key=_key(root, "org", by_child))
     return {org_id: (row[0], row[1]) for org_id, row in counts.items()}
 
 
@@ -417,32 +430,20 @@ class SummaryRow:
 
 def subtree_summary(root: Organization, month: dt.date, today: dt.date | None = None) -> tuple[list[SummaryRow], SummaryRow]:
     """Per child organization of root (its own members and everything below), plus the total.
-    Three queries whatever the subtree's size: sums by organization, arrears by organization and
-    the organizations themselves."""
+    Four queries whatever the subtree's size: sums and member counts grouped by child (in SQL),
+    arrears grouped by child, and the children."""
     today = today or timezone.localdate()
-    by_org = summary_by_org(root, month)
-    late = arrears_by_org(root, today)
-    org_ids = set(by_org) | set(late)
-    orgs = {o.pk: o for o in Organization.objects.filter(pk__in=org_ids).only("path", "name", "code", "kind", "depth")}
+    by_child = summary_by_org(root, month, by_child=True)
+    late = arrears_by_org(root, today, by_child=True)
     children = list(Organization.objects.filter(path__startswith=root.path, depth=root.depth + 1).order_by("path"))
-    buckets: dict[str, SummaryRow] = {}
-    own = SummaryRow(root, Totals(), 0, 0)
-    for c in children:
-        buckets[c.path] = SummaryRow(c, Totals(), 0, 0)
+    own = SummaryRow(root, by_child.get(root.path, Totals()), *late.get(root.path, (0, 0)))
+    rows = [own] if (own.totals.owing or own.totals.no_profile or own.arrears) else []
+    rows += [SummaryRow(c, by_child.get(c.path, Totals()), *late.get(c.path, (0, 0))) for c in children]
     total = SummaryRow(root, Totals(), 0, 0)
-    for org_id in org_ids:
-        org = orgs.get(org_id)
-        if org is None:
-            continue
-        key = org.path[: len(root.path) + root.steplen]
-        row = buckets.get(key, own) if org.depth > root.depth else own
-        t = by_org.get(org_id, Totals())
-        r, lp = late.get(org_id, (0, 0))
-        for target in (row, total):
-            _add(target.totals, t)
-            target.arrears += r
-            target.lapse += lp
-    rows = ([own] if own.totals.owing or own.totals.no_profile or own.arrears else []) + list(buckets.values())
+    for row in rows:
+        _add(total.totals, row.totals)
+        total.arrears += row.arrears
+        total.lapse += row.lapse
     return rows, total
 
 
