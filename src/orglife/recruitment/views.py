@@ -87,6 +87,25 @@ def applicant_new(request, code):
     return render(request, "recruitment/applicant_form.html", {"org": org, "form": form}, status=status)
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def applicant_edit(request, pk):
+    applicant = queries.get_applicant_for_user(request.user, pk, write=True)
+    initial = {k: getattr(applicant, k) for k in services.APPLICANT_FIELDS}
+    form = ApplicantForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.applicant_update(actor=request.user, applicant=applicant, data=form.cleaned_data)
+        except ServiceError as exc:
+            form.add_service_errors(exc.errors)
+        else:
+            messages.success(request, "已保存。")
+            return redirect("recruitment_applicant", pk=applicant.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "recruitment/applicant_form.html", {"org": applicant.org, "form": form,
+                                                               "applicant": applicant}, status=status)
+
+
 def _step_form(applicant, rs, step_id, data=None):
     step = rs.step(step_id)
     members = list(services.branch_roster(applicant.org).order_by("name", "id").only("id", "name")[:500]) \
