@@ -13,3 +13,12 @@ class DuesConfig(AppConfig):
         from .models import ACTION_LABELS as OWN
 
         ACTION_LABELS.update(OWN)
+        # Like the other rule libraries, a broken dues.yaml or a profile with an invalid
+        # dues_rounding option stops the server and every command at start-up.
+        from orglife.rules.loader import load_all
+
+        from . import rules
+
+        rules.library()
+        for profile in load_all().values():
+            rules.rounding_step(profile)
