@@ -38,7 +38,7 @@ def test_an_org_life_meeting_from_notice_to_the_ledger(page, phone, officer, log
     login(page, "shuji")
     page.goto("/orgs/ZB01/")
     page.get_by_role("link", name="组织生活会", exact=True).click()
-    page.get_by_label("会议主题").fill("2026年度组织生活会")
+    page.get_by_label("会议主题").fill("年度专题组织生活会")
     page.get_by_label("计划召开时间").fill(planned.strftime("%Y-%m-%dT%H:%M"))
     page.get_by_label("地点").fill("党员活动室")
     page.get_by_role("button", name="开始筹备").click()
@@ -62,7 +62,7 @@ def test_an_org_life_meeting_from_notice_to_the_ledger(page, phone, officer, log
     expect(readiness.locator("[data-key=study]")).to_contain_text("已登记")
 
     # Every other participant has written their material already (seeded); the member writes theirs.
-    life = LifeMeeting.objects.get()
+    life = LifeMeeting.objects.get(meeting__topic="年度专题组织生活会")
     me = Member.objects.get(user__username="dangyuan")
     for i, other in enumerate(life_services.participants(life)):
         if other.pk != me.pk:
@@ -70,7 +70,7 @@ def test_an_org_life_meeting_from_notice_to_the_ledger(page, phone, officer, log
                                         text=f"{other.name}的对照检查材料：本人第{i}条问题是学习不够深入，联系群众不够紧密。")
     login(phone, "dangyuan")
     phone.goto("/")
-    phone.get_by_role("link", name="2026年度组织生活会：请提交对照检查材料").click()
+    phone.get_by_role("link", name="年度专题组织生活会：请提交对照检查材料").click()
     phone.get_by_label("对照检查材料").fill("我在理论学习上浅尝辄止，读原著少；服务学生和家长主动性不够，"
                                       "对家长反映的晚自习安排问题跟进不及时。今后每月精读一篇原文，每周走访两名学生家庭。")
     phone.get_by_role("button", name="保存材料").click()
@@ -109,4 +109,4 @@ def test_an_org_life_meeting_from_notice_to_the_ledger(page, phone, officer, log
 
     page.goto("/orgs/ZB01/problems/")
     expect(page.get_by_role("row").filter(has_text="部分党员理论学习浅尝辄止")).to_contain_text("组织生活会")
-    assert Problem.objects.get().meeting_id == life.meeting_id
+    assert Problem.objects.get(description="部分党员理论学习浅尝辄止").meeting_id == life.meeting_id

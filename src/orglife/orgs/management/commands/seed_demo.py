@@ -139,6 +139,9 @@ class Command(BaseCommand):
         from orglife.study import plan_demo
 
         plan_demo.seed(orgs["ZB01"], members["ZB01"], today)  # the 2026 study plan, linked to meetings and the exam
+        from orglife.inspection import life_demo
+
+        life_demo.seed(orgs["ZB01"], today)  # the 2026 组织生活会 being prepared
 
     def terms(self, orgs, members) -> None:
         for code, _name, _kind, _parent, size, _prob, started, committee in TREE:
