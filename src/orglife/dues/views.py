@@ -167,7 +167,7 @@ def member_dues(request, member_id):
     if can_manage:
         month = rules.month_start(today)
         context.update(
-            profile_form=bound.get("profile") or forms.ProfileForm(initial={"effective_month": month}),
+            profile_form=bound.get("profile") or forms.ProfileForm(initial={"effective_month": _first_month(ledger, today)}),
             payment_form=bound.get("payment") or forms.PaymentForm(initial={"first_month": month, "paid_on": today,
                                                                             "method": "cash"}),
             relief_form=bound.get("relief") or forms.ReliefForm(initial={"start_month": month, "end_month": month}),
@@ -175,6 +175,17 @@ def member_dues(request, member_id):
             open_form=next(iter(bound), ""),
         )
     return render(request, "dues/member.html", context, status=400 if bound else 200)
+
+
+def _first_month(ledger, today: dt.date) -> dt.date:
+    """The month a new profile starts from by default: this month, or for a member without one
+    yet, the month they were admitted if that is recent (Art. 8: probationary members owe from
+    the branch assembly that admitted them; back-payment covers at most 6 months)."""
+    month = rules.month_start(today)
+    if ledger.profiles:
+        return month
+    admitted = rules.month_start(ledger.member.admitted_on)
+    return max(admitted, rules.add_months(month, -rules.backpay_limit()))
 
 
 @login_required

@@ -98,3 +98,13 @@ def test_query_count_does_not_grow_with_history(client, dues, today, django_asse
     client.force_login(dues.secretary)
     with django_assert_max_num_queries(20):
         client.get(url(dues.m1))
+
+
+def test_a_new_probationer_profile_defaults_to_the_admitting_month(client, demo, today):
+    from orglife.conftest import make_member
+
+    admitted = today - __import__("datetime").timedelta(days=40)
+    probationer = make_member("ZB1", name="钱七", category="probationary", admitted_on=admitted, full_member_on=None)
+    client.force_login(demo.secretary)
+    text = client.get(url(probationer)).content.decode()
+    assert f'name="effective_month" value="{admitted:%Y-%m}"' in text
