@@ -308,29 +308,30 @@ def clean_response(question: Question, response) -> list | None:
     return [v.strip() for v in response] if any(v.strip() for v in response) else None
 
 
-def answer_save(*, attempt: Attempt, question_id: int, response, now: dt.datetime | None = None) -> Answer:
-    """Save one answer. Refused (Late, attempt graded) after the deadline; refused once submitted.
+def answer_save(*, attempt: Attempt, question_id: int, response, now: dt.datetime | None = None,
+                question: Question | None = None) -> list | None:
+    """Save one answer; returns the stored response. Refused (Late, attempt graded) after the
+    deadline; refused once submitted. `question` saves a read when the caller has it (its kind,
+    options and key cannot change once it is on a paper).
 
     Answer saves are not audited one by one: the Answer row with its saved_at is the record."""
     now = _now(now)
+    if question is None:
+        question = Question.objects.filter(pk=question_id).first() if str(question_id).isdigit() else None
+    if question is None:
+        raise ServiceError({"response": "本试卷中没有这道题"})
+    cleaned = clean_response(question, response)
     with transaction.atomic():
-        locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
-        if locked.state != AttemptState.ACTIVE:
+        state, deadline = Attempt.objects.select_for_update().values_list("state", "deadline").get(pk=attempt.pk)
+        if state != AttemptState.ACTIVE:
             raise ServiceError({"attempt": "试卷已提交，不能再修改答案"})
-        if now >= locked.deadline:
-            late = True
-        else:
-            late = False
-            try:
-                answer = Answer.objects.select_related("question").get(attempt=locked, question_id=question_id)
-            except (Answer.DoesNotExist, ValueError, TypeError):
-                raise ServiceError({"response": "本试卷中没有这道题"}) from None
-            answer.response = clean_response(answer.question, response)
-            answer.saved_at = now
-            answer.save(update_fields=["response", "saved_at"])
+        late = now >= deadline
+        if not late and not Answer.objects.filter(attempt_id=attempt.pk, question_id=question.pk).update(
+                response=cleaned, saved_at=now):
+            raise ServiceError({"response": "本试卷中没有这道题"})
     if late:
         raise Late(_finalize(attempt.pk, now=now, state=AttemptState.EXPIRED, actor=None))
-    return answer
+    return cleaned
 
 
 def _grade(attempt: Attempt) -> None:

@@ -331,17 +331,23 @@ def attempt_page(request, pk):
 def attempt_save(request, pk):
     """Save one answer (htmx or fetch). Replies with a short status; after the deadline, 409 and
     (for htmx) a redirect to the graded result."""
-    attempt = _own_attempt(request, pk)
     try:
         question_id = int(request.POST.get("question", ""))
     except ValueError:
+        _own_attempt(request, pk)
         return JsonResponse({"error": "缺少题目"}, status=400)
-    answer = Answer.objects.select_related("question").filter(attempt=attempt, question_id=question_id).first()
+    # One read for the answer row, its question and the attempt's owner (this is the hot path).
+    answer = (Answer.objects.select_related("question", "attempt__member")
+              .filter(attempt_id=pk, question_id=question_id).first())
     if answer is None:
+        _own_attempt(request, pk)  # 404 / 403 before saying the question is not on the paper
         return JsonResponse({"error": "本试卷中没有这道题"}, status=400)
+    attempt = answer.attempt
+    if not scope.is_self(request.user, attempt.member):
+        raise PermissionDenied("这不是您的答卷")
     now = timezone.now()
     try:
-        exam_services.answer_save(attempt=attempt, question_id=question_id,
+        exam_services.answer_save(attempt=attempt, question_id=question_id, question=answer.question,
                                   response=_response_from(request.POST, answer.question), now=now)
     except exam_services.Late:
         messages.error(request, exam_services.LATE)
@@ -374,7 +380,7 @@ def attempt_submit(request, pk):
                     response = _response_from(request.POST, answer.question)
                     if response != answer.response:
                         exam_services.answer_save(attempt=attempt, question_id=answer.question_id,
-                                                  response=response, now=now)
+                                                  question=answer.question, response=response, now=now)
         graded = exam_services.attempt_submit(attempt=attempt, now=now, actor=request.user)
         messages.success(request, f"已交卷，得分 {graded.score} 分（{'及格' if graded.passed else '不及格'}）。")
     except exam_services.Late:

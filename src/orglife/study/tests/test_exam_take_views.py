@@ -141,3 +141,13 @@ def test_wrong_methods(client, demo, exam):
 
 def test_anonymous_goes_to_login(client, exam):
     assert client.get(reverse("exam_take", args=[exam.pk])).status_code == 302
+
+
+def test_an_answer_save_runs_a_handful_of_queries(client, demo, exam, django_assert_max_num_queries):
+    c = login(client, demo.member)
+    c.post(reverse("exam_take", args=[exam.pk]))
+    attempt = Attempt.objects.get(member=demo.m1)
+    q = attempt.answers.filter(question__kind="single").first().question_id
+    with django_assert_max_num_queries(8):  # session, user, answer+question+owner, lock, update (+ savepoint)
+        r = c.post(reverse("attempt_save", args=[attempt.pk]), {"question": q, f"q{q}": "1"}, HTTP_HX_REQUEST="true")
+    assert "已保存" in r.content.decode()
