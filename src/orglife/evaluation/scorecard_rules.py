@@ -280,15 +280,21 @@ class Line:
     adjusted_from: Decimal | None = None
     reason: str = ""
     group: str = ""
+    fact: Fact | None = None  # what an automatic indicator or deduction found
 
     def as_dict(self) -> dict:
-        return {
-            "id": self.id, "label": self.label, "kind": self.kind, "points": str(self.points),
-            "max": None if self.max_points is None else str(self.max_points), "explanation": self.explanation,
-            "source": self.source, "value": self.value, "records": self.records,
-            "adjusted_from": None if self.adjusted_from is None else str(self.adjusted_from),
-            "reason": self.reason, "group": self.group,
-        }
+        """What a result stores per line; labels, sources and maxima come from the scorecard."""
+        out = {"id": self.id, "kind": self.kind, "points": str(self.points), "text": self.explanation}
+        if self.value is not None:
+            out["value"] = round(self.value, 4)
+        if self.records:
+            out["records"] = self.records
+        if self.adjusted_from is not None:
+            out["adjusted_from"] = str(self.adjusted_from)
+            out["reason"] = self.reason
+        if self.fact is not None:
+            out["fact"] = [self.fact.value, self.fact.explanation, self.fact.records]
+        return out
 
 
 @dataclass
@@ -406,7 +412,7 @@ def score_org(card: Scorecard, facts: dict[str, Fact], inputs: dict[tuple[str, s
             else:
                 text = f"{fact.explanation}：{fact.value:.1%} × {ind.weight}分 = {points}分"
             line = Line(ind.id, ind.label, "indicator", points, ind.weight, text, ind.source, fact.value,
-                        dict(fact.records), group=group)
+                        dict(fact.records), group=group, fact=fact)
         else:
             entry = inputs.get(("manual", ind.id))
             points = q2(min(entry.value, ind.weight)) if entry else Decimal(0)
@@ -429,20 +435,22 @@ def score_org(card: Scorecard, facts: dict[str, Fact], inputs: dict[tuple[str, s
             pts = deduction_points(d, fact.value)
             text = fact.explanation or "未发现"
             records = dict(fact.records)
+            found: Fact | None = fact
         else:
             entry = inputs.get(("deduction", d.id))
             pts = d.points if entry and entry.value else Decimal(0)
             text = f"经认定：{entry.evidence}" if entry and entry.value else "未认定"
             records = {}
+            found = None
         if ("adjust", d.id) in inputs:
             adj = inputs[("adjust", d.id)]
             new = q2(min(adj.value, d.points if d.auto != "missed_periods" else adj.value))
             text += f"；经调整为扣{new}分，理由：{adj.reason}"
             line = Line(d.id, d.label, "deduction", -new, None, text, d.source, records=records,
-                        adjusted_from=-pts, reason=adj.reason)
+                        adjusted_from=-pts, reason=adj.reason, fact=found)
             pts = new
         else:
-            line = Line(d.id, d.label, "deduction", -pts, None, text, d.source, records=records)
+            line = Line(d.id, d.label, "deduction", -pts, None, text, d.source, records=records, fact=found)
         deducted += pts
         lines.append(line)
     survey_in = inputs.get(("survey", "survey"))
@@ -473,3 +481,9 @@ def score_org(card: Scorecard, facts: dict[str, Fact], inputs: dict[tuple[str, s
         lines.append(Line(v.id, v.label, "veto", Decimal(0), None, text, v.source, value=1.0 if hit else 0.0))
     total = total_of(card, base, deducted, survey, bonus)
     return OrgScore(q2(base), q2(deducted), survey, bonus, total, cap, lines)
+
+
+def facts_from_lines(lines: list[dict]) -> dict[str, Fact]:
+    """The automatic facts a stored result was computed from (to rescore one organization after an
+    officer's entry without reading the records again)."""
+    return {line["id"]: Fact(line["fact"][0], line["fact"][1], line["fact"][2]) for line in lines if "fact" in line}

@@ -1,0 +1,362 @@
+"""Automatic assessment indicators and deductions, computed from orglife's own records.
+
+Every function here is set-based: one aggregate query (or a fixed few) over root's subtree,
+grouped by organization, whatever the number of branches — never a query per branch. Each returns
+{org id: Fact}: the rate (or count), the words that explain it, and the records behind it (a
+count and the page that lists them). Organizations absent from a result had nothing to count.
+
+Sources: meetings.queries (the compliance engine's aggregate and judgement), meetings talks,
+study.plan_queries (class hours), study exam attempts, inspection problems (rollup's on-time
+definition), evaluation appraisals, dues.queries (the unpaid-run annotation).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from django.db import connection
+from django.db.models import Case, Count, F, IntegerField, Max, Q, Value, When
+from django.urls import reverse
+from django.utils import timezone
+
+from orglife.orgs.models import ON_ROSTER, Member, Organization, Term
+from orglife.rules.loader import get_profile
+
+from .scorecard_rules import Fact, Scorecard
+
+PLACEHOLDER = "__CODE__"
+
+
+@dataclass
+class Subtree:
+    """What every indicator of one run shares: the subtree, the year, the day of the facts, the
+    assessed organizations (id → OrgRow) and memoized reads."""
+
+    root: Organization
+    year: int
+    on: dt.date
+    orgs: dict[int, OrgRow]
+    _memo: dict = field(default_factory=dict)
+
+    @property
+    def start(self) -> dt.date:
+        return dt.date(self.year, 1, 1)
+
+    @property
+    def end(self) -> dt.date:
+        return min(dt.date(self.year, 12, 31), self.on)
+
+    def memo(self, key: str, compute: Callable):
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
+
+    def url(self, name: str, org_id: int, query: str = "") -> str:
+        pattern = self.memo(f"url:{name}", lambda: reverse(name, args=[PLACEHOLDER]))
+        return pattern.replace(PLACEHOLDER, self.orgs[org_id].code) + query
+
+    def in_tree(self, prefix: str = "") -> Q:
+        return Q(**{f"{prefix}path__startswith": self.root.path})
+
+    def people(self) -> dict[int, int]:
+        """Members on the roster per assessed organization (one aggregate)."""
+        def compute():
+            rows = (Member.objects.filter(self.in_tree("org__"), status__in=ON_ROSTER).order_by()
+                    .values("org_id").annotate(n=Count("id")).values_list("org_id", "n"))
+            return {o: n for o, n in rows if o in self.orgs}
+        return self.memo("people", compute)
+
+    def compliance(self):
+        """The compliance engine's verdicts of the assessed organizations (meetings.queries)."""
+        def compute():
+            from orglife.meetings import queries as mq
+
+            qs = Organization.objects.filter(self.in_tree())
+            qs = (qs.filter(pk__in=list(self.orgs)) if len(self.orgs) < 500
+                  else qs.filter(kind__in=sorted({v.kind for v in self.orgs.values()})))
+            rows = [r for r in qs.order_by("path").values_list(*mq.ORG_FIELDS) if r[0] in self.orgs]
+            infos = mq._profiles(self.root, rows)
+            return mq.judge_orgs(self.root, infos, self.year, self.on, whole_subtree=True)
+        return self.memo("compliance", compute)
+
+
+class OrgRow(NamedTuple):
+    code: str
+    kind: str
+    full: int  # full members on the roster (the cached count)
+    name: str
+    path: str
+
+
+def assessed_orgs(root: Organization, kinds: tuple[str, ...]) -> dict[int, OrgRow]:
+    """The organizations of root's subtree a scorecard applies to, not dissolved (one query)."""
+    rows = (Organization.objects.filter(path__startswith=root.path, kind__in=kinds, dissolved_on__isnull=True)
+            .values_list("id", "code", "kind", "full_member_count", "name", "path"))
+    return {row[0]: OrgRow(*row[1:]) for row in rows}
+
+
+def _share(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+# ------------------------------------------------------------------ indicators (rates 0–1)
+
+
+def org_life_compliance(t: Subtree) -> dict[int, Fact]:
+    """Share of the closed periods (met or missed; exempt and still-open ones left out) in which
+    the organization held what its rule profile requires, over every meeting kind it owes."""
+    out = {}
+    memo: dict[int, tuple[int, int]] = {}
+    for row in t.compliance():
+        met = missed = 0
+        for segment in row.segments:
+            key = id(segment)
+            counts = memo.get(key)
+            if counts is None:
+                c = Counter(v.status for v in segment.verdicts)
+                counts = memo[key] = (c["met"], c["missed"])
+            met += counts[0]
+            missed += counts[1]
+        oid = row.org.id
+        if oid in t.orgs:
+            out[oid] = Fact(_share(met, met + missed), f"已到期的{met + missed}个应开会周期中按要求召开{met}个",
+                            {"count": met, "url": t.url("compliance", oid, f"?year={t.year}")})
+    return out
+
+
+def talk_coverage(t: Subtree) -> dict[int, Fact]:
+    """Share of the members on the roster who took part in at least one recorded talk of their
+    organization in the year (one aggregate; the detailed pairing rules are on the talks page)."""
+    from orglife.meetings.models import TalkParticipant
+
+    rows = (TalkParticipant.objects.filter(t.in_tree("talk__org__"), talk__held_on__gte=t.start,
+                                           talk__held_on__lte=t.end, member__org_id=F("talk__org_id"),
+                                           member__status__in=ON_ROSTER)
+            .order_by().values("talk__org_id").annotate(n=Count("member_id", distinct=True))
+            .values_list("talk__org_id", "n"))
+    talked = dict(rows)
+    out = {}
+    for oid, people in t.people().items():
+        n = talked.get(oid, 0)
+        out[oid] = Fact(_share(n, people), f"在册党员{people}人中{n}人参加过谈心谈话",
+                        {"count": n, "url": t.url("talk_list", oid)})
+    return out
+
+
+def class_hours(t: Subtree) -> dict[int, Fact]:
+    """Share of the members on the roster meeting their class-hour minimum (study.plan_queries
+    member_hours and committee_ids; study.hours.judge_hours). Members without any hours cannot
+    meet a positive minimum, so only members with hours are read one by one."""
+    from orglife.study import hours as study_rules
+    from orglife.study import plan_queries
+
+    members = Member.objects.filter(t.in_tree("org__"), status__in=ON_ROSTER)
+    hours = plan_queries.member_hours(members, t.year)
+    met: dict[int, int] = defaultdict(int)
+    if hours:
+        with_hours = Member.objects.filter(pk__in=list(hours))
+        committee = plan_queries.committee_ids(with_hours)
+        for mid, oid in with_hours.values_list("id", "org_id"):
+            role = study_rules.COMMITTEE if mid in committee else study_rules.MEMBER
+            if study_rules.judge_hours(hours[mid], role).met:
+                met[oid] += 1
+    zero_ok = study_rules.minimum_hours(study_rules.MEMBER) <= 0
+    out = {}
+    for oid, people in t.people().items():
+        n = people if zero_ok and not hours else met.get(oid, 0)
+        out[oid] = Fact(_share(n, people), f"在册党员{people}人中{n}人学时达标",
+                        {"count": n, "url": t.url("study_hours", oid, f"?year={t.year}")})
+    return out
+
+
+def _grouped(inner_sql: str, params: list, outer: str) -> list[tuple]:
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT {outer} FROM ({inner_sql}) s GROUP BY s.oid", params)
+        return cur.fetchall()
+
+
+def exam_pass_rate(t: Subtree) -> dict[int, Fact]:
+    """Share of (member, exam) pairs of the year, best attempt, that passed (one query)."""
+    from orglife.study.exam_models import Attempt
+    from orglife.study.exam_queries import DONE
+
+    start = timezone.make_aware(dt.datetime.combine(t.start, dt.time.min))
+    end = timezone.make_aware(dt.datetime.combine(t.end + dt.timedelta(days=1), dt.time.min))
+    inner = (Attempt.objects.filter(t.in_tree("member__org__"), state__in=DONE, score__isnull=False,
+                                    submitted_at__gte=start, submitted_at__lt=end)
+             .order_by().values("member__org_id", "member_id", "exam_id")
+             .annotate(oid=F("member__org_id"),
+                       ok=Max(Case(When(passed=True, then=Value(1)), default=Value(0), output_field=IntegerField())))
+             .values("oid", "ok"))
+    sql, params = inner.query.sql_with_params()
+    out = {}
+    for oid, n, ok in _grouped(sql, list(params), "s.oid, COUNT(*), SUM(s.ok)"):
+        if oid in t.orgs:
+            ok = int(ok or 0)
+            out[oid] = Fact(_share(ok, int(n)), f"参加考试{n}人次，合格{ok}人次",
+                            {"count": int(n), "url": t.url("exam_list", oid)})
+    return out
+
+
+def rectification_on_time(t: Subtree) -> dict[int, Fact]:
+    """Share of the problems signed off in the year that were signed off by their deadline
+    (inspection.rollup's on-time rate; withdrawn problems count nowhere)."""
+    from orglife.inspection import rollup
+    from orglife.inspection.models import Problem
+
+    rows = (Problem.objects.filter(t.in_tree("org__"), status=rollup.SIGNED_OFF,
+                                   signed_off_at__date__gte=t.start, signed_off_at__date__lte=t.end)
+            .order_by().values("org_id")
+            .annotate(n=Count("id"), ok=Count("id", filter=Q(signed_off_at__date__lte=F("deadline"))))
+            .values_list("org_id", "n", "ok"))
+    out = {}
+    for oid, n, ok in rows:
+        if oid in t.orgs:
+            out[oid] = Fact(_share(ok, n), f"本年销号问题{n}个，按期销号{ok}个",
+                            {"count": n, "url": t.url("ledger", oid)})
+    for oid in t.orgs:
+        out.setdefault(oid, Fact(None, "本年没有销号的整改问题", {"count": 0, "url": t.url("ledger", oid)}))
+    return out
+
+
+def evaluation_held(t: Subtree) -> dict[int, Fact]:
+    """1 when the year's 民主评议党员 is finished, 0 otherwise (one query)."""
+    from .appraisal_models import MemberEvaluation, Stage
+
+    rows = dict(MemberEvaluation.objects.filter(t.in_tree("org__"), year=t.year).values_list("org_id", "stage"))
+    out = {}
+    for oid in t.orgs:
+        stage = rows.get(oid)
+        if stage is None:
+            text, value = f"{t.year}年度未开展民主评议党员", 0.0
+        elif stage == Stage.FINISHED:
+            text, value = f"{t.year}年度民主评议党员已完成", 1.0
+        else:
+            text, value = f"{t.year}年度民主评议党员已开始，尚未完成（{Stage(stage).label}）", 0.0
+        out[oid] = Fact(value, text, {"count": int(stage is not None), "url": t.url("appraisal_list", oid)})
+    return out
+
+
+def dues_on_time(t: Subtree) -> dict[int, Fact]:
+    """Share of the members owing dues (with a dues profile) who had no unpaid month at the end
+    of the year (dues.queries.with_unpaid_run), one aggregate."""
+    from orglife.dues import queries as dq
+
+    day = min(t.on, dt.date(t.year + 1, 1, 1))
+    qs = dq.with_unpaid_run(dq.owing_members(t.in_tree("org__")), day).annotate(oid=F("org_id")).values(
+        "oid", "unpaid_months")
+    sql, params = qs.query.sql_with_params()
+    out = {}
+    for oid, n, ok in _grouped(sql, list(params), "s.oid, COUNT(*), SUM(CASE WHEN s.unpaid_months <= 0 THEN 1 ELSE 0 END)"):
+        if oid in t.orgs:
+            ok = int(ok or 0)
+            out[oid] = Fact(_share(ok, int(n)), f"应交党费党员{n}人中{ok}人无欠交月份",
+                            {"count": int(n), "url": t.url("dues_org_month", oid)})
+    return out
+
+
+INDICATORS: dict[str, Callable[[Subtree], dict[int, Fact]]] = {
+    "org_life_compliance": org_life_compliance,
+    "talk_coverage": talk_coverage,
+    "class_hours": class_hours,
+    "exam_pass_rate": exam_pass_rate,
+    "rectification_on_time": rectification_on_time,
+    "evaluation_held": evaluation_held,
+    "dues_on_time": dues_on_time,
+}
+
+
+# ------------------------------------------------------------------ deductions (counts)
+
+
+def inactive_months(t: Subtree, months: int = 6) -> dict[int, Fact]:
+    """Organizations with a run of at least `months` whole months of the year without any counted
+    meeting (one aggregate: meetings.queries.monthly_counts)."""
+    from orglife.meetings import queries as mq
+
+    counts = mq.monthly_counts(t.year, t.root)
+    last = 12 if t.on > dt.date(t.year, 12, 31) else t.on.month - 1
+    mask = (1 << mq.MONTH_BITS) - 1
+    out = {}
+    for oid in t.orgs:
+        active = [False] * 12
+        for first, second in counts.get(oid, {}).values():
+            for half, packed in enumerate((first, second)):
+                for i in range(6):
+                    if (packed >> (i * mq.MONTH_BITS)) & mask:
+                        active[half * 6 + i] = True
+        run = longest = 0
+        for month in range(last):
+            run = 0 if active[month] else run + 1
+            longest = max(longest, run)
+        if longest >= months:
+            out[oid] = Fact(1, f"连续{longest}个月没有开展党的活动", {"count": longest, "url": t.url("compliance", oid, f"?year={t.year}")})
+    return out
+
+
+def committee_missing(t: Subtree, **_) -> dict[int, Fact]:
+    """Branches with at least the rule's number of full members but no 支部委员会 in a current term."""
+    from orglife.meetings import queries as mq
+
+    need = int(get_profile().rules["org.branch.committee_required_full_members"].value)
+    have = mq.with_committee(t.root)
+    out = {}
+    for oid, row in t.orgs.items():
+        full = row.full
+        if full >= need and oid not in have:
+            out[oid] = Fact(1, f"正式党员{full}人（{need}人以上应设支部委员会），未设立支部委员会",
+                            {"count": full, "url": t.url("org_detail", oid)})
+    return out
+
+
+def term_expired(t: Subtree, **_) -> dict[int, Fact]:
+    """Organizations whose current term expired before the end of the period without a new one."""
+    rows = (Term.objects.filter(t.in_tree("org__"), ended_on__isnull=True, expires_on__lt=t.end)
+            .order_by().values("org_id").annotate(d=Max("expires_on")).values_list("org_id", "d"))
+    return {oid: Fact(1, f"任期已于{d:%Y年%-m月%-d日}届满，未按期换届", {"count": 1, "url": t.url("org_detail", oid)})
+            for oid, d in rows if oid in t.orgs}
+
+
+def missed_periods(t: Subtree, kind: str = "", **_) -> dict[int, Fact]:
+    """How many required periods (of one meeting kind, or any) the organization missed."""
+    from orglife.rules.compliance import KIND_LABELS
+
+    out = {}
+    for row in t.compliance():
+        n = sum(1 for s in row.segments if not kind or s.kind == kind for v in s.verdicts if v.status == "missed")
+        if n and row.org.id in t.orgs:
+            what = KIND_LABELS.get(kind, "组织生活") if kind else "组织生活"
+            out[row.org.id] = Fact(n, f"{n}个周期未按要求召开{what}",
+                                   {"count": n, "url": t.url("compliance", row.org.id, f"?year={t.year}")})
+    return out
+
+
+DEDUCTIONS: dict[str, Callable[..., dict[int, Fact]]] = {
+    "inactive_months": inactive_months,
+    "committee_missing": committee_missing,
+    "term_expired": term_expired,
+    "missed_periods": missed_periods,
+}
+
+
+def compute(card: Scorecard, t: Subtree, progress: Callable[[str], None] | None = None) -> dict[int, dict[str, Fact]]:
+    """Every automatic fact of the scorecard for the assessed organizations: {org id: {id: Fact}}."""
+    facts: dict[int, dict[str, Fact]] = {oid: {} for oid in t.orgs}
+    for ind in card.leaves():
+        if ind.auto:
+            for oid, fact in INDICATORS[ind.auto](t).items():
+                facts[oid][ind.id] = fact
+            if progress:
+                progress(ind.label)
+    for d in card.deductions:
+        if d.auto:
+            params = {k: v for k, v in d.params.items() if k in ("months", "kind")}
+            for oid, fact in DEDUCTIONS[d.auto](t, **params).items():
+                facts[oid][d.id] = fact
+            if progress:
+                progress(d.label)
+    return facts
