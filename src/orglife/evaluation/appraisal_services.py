@@ -98,7 +98,7 @@ def appraisal_open(
 
 
 def _locked(evaluation: MemberEvaluation) -> MemberEvaluation:
-    return MemberEvaluation.objects.select_for_update().select_related("org", "ballot").get(pk=evaluation.pk)
+    return MemberEvaluation.objects.select_for_update(of=("self",)).select_related("org", "ballot").get(pk=evaluation.pk)
 
 
 NEXT_LABELS = {
@@ -257,7 +257,8 @@ def appraisal_step_done(
     done_on = done_on or today
     note = (note or "").strip()
     with transaction.atomic():
-        step = HandlingStep.objects.select_for_update().select_related(
+        # Lock the step row only: PostgreSQL refuses FOR UPDATE on the nullable side of a join.
+        step = HandlingStep.objects.select_for_update(of=("self",)).select_related(
             "participant__evaluation__org", "talk_todo").get(pk=step.pk)
         errors = {}
         if step.status != StepStatus.OPEN:
