@@ -12,11 +12,25 @@ Only items of published plans for that year count.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Substr
 
 from orglife.meetings.models import Attendance, AttendanceStatus, MeetingStatus
 from orglife.orgs.models import ON_ROSTER, Member, Organization, PostHolding
@@ -85,36 +99,53 @@ def item_done(item) -> bool:
 # ------------------------------------------------------------------ class hours
 
 
-def member_hours(members: QuerySet, year: int) -> dict[int, Decimal]:
-    """Hours per member id for the year (three aggregate queries, members given as a queryset)."""
-    ids = members.values("pk")
+def _hours_subqueries(year: int, member_ref="pk"):
+    """Three correlated sums for one member (by member_ref): confirmed self-study, attended study
+    meetings (record submitted), and test items whose exam the member passed (once per item)."""
     items = published_items(year)
-    out: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    confirmed = (StudyConfirmation.objects.filter(member_id__in=ids, item__in=items.filter(item_type=ItemType.SELF_STUDY))
-                 .values("member_id").annotate(h=Sum("item__hours")))
-    for row in confirmed:
-        out[row["member_id"]] += row["h"] or ZERO
-    attended = (Attendance.objects.filter(member_id__in=ids, status=AttendanceStatus.PRESENT, meeting__status__in=LOCKED,
+    confirmed = (StudyConfirmation.objects.filter(member_id=OuterRef(member_ref),
+                                                  item__in=items.filter(item_type=ItemType.SELF_STUDY))
+                 .order_by().values("member_id").annotate(h=Sum("item__hours")).values("h"))
+    attended = (Attendance.objects.filter(member_id=OuterRef(member_ref), status=AttendanceStatus.PRESENT,
+                                          meeting__status__in=LOCKED,
                                           meeting__study_items__in=items.filter(item_type__in=MEETING_TYPES))
-                .values("member_id").annotate(h=Sum("meeting__study_items__hours")))
-    for row in attended:
-        out[row["member_id"]] += row["h"] or ZERO
-    # A passed exam credits each test item linked to it once, however many attempts passed.
-    passed = (Attempt.objects.filter(member_id__in=ids, passed=True,
-                                     exam__study_items__in=items.filter(item_type=ItemType.TEST))
-              .values_list("member_id", "exam__study_items__id", "exam__study_items__hours").order_by().distinct())
-    for member_id, _item_id, h in passed:
-        out[member_id] += h or ZERO
-    return out
+                .order_by().values("member_id").annotate(h=Sum("meeting__study_items__hours")).values("h"))
+    passed = (items.filter(item_type=ItemType.TEST, exam__isnull=False)
+              .filter(Exists(Attempt.objects.filter(exam_id=OuterRef("exam_id"), member_id=OuterRef(OuterRef(member_ref)),
+                                                    passed=True)))
+              .order_by().annotate(one=Value(1)).values("one").annotate(h=Sum("hours")).values("h"))
+    zero = Value(ZERO, output_field=DecimalField(max_digits=6, decimal_places=1))
+    return (Coalesce(Subquery(confirmed), zero) + Coalesce(Subquery(attended), zero) + Coalesce(Subquery(passed), zero))
+
+
+def _committee_q(member_ref="pk") -> Exists:
+    """Holding a post in a current term (书记, 副书记, 委员 …; not a 党小组组长): the committee minimum."""
+    return Exists(PostHolding.objects.filter(member_id=OuterRef(member_ref), term__ended_on__isnull=True,
+                                             ended_on__isnull=True).exclude(post=PostKind.GROUP_LEADER))
+
+
+def with_hours(members: QuerySet, year: int) -> QuerySet:
+    """Members annotated with study_hours, on_committee and required_hours, all in SQL, so that a
+    report filters, counts and pages in the database whatever the number of members."""
+    member_min = rules.minimum_hours(rules.MEMBER)
+    committee_min = rules.minimum_hours(rules.COMMITTEE)
+    dec = DecimalField(max_digits=6, decimal_places=1)
+    return members.annotate(
+        study_hours=ExpressionWrapper(_hours_subqueries(year), output_field=dec),
+        on_committee=_committee_q(),
+    ).annotate(
+        required_hours=Case(When(on_committee=True, then=Value(committee_min, output_field=dec)),
+                            default=Value(member_min, output_field=dec), output_field=dec),
+    )
+
+
+def member_hours(members: QuerySet, year: int) -> dict[int, Decimal]:
+    """Hours per member id for the year (one query)."""
+    return {pk: as_hours(h) for pk, h in with_hours(members, year).values_list("pk", "study_hours")}
 
 
 def committee_ids(members: QuerySet) -> set[int]:
-    """Members holding a post in a current term (书记, 副书记, 委员 …; not a 党小组组长): they owe the
-    committee minimum (one query)."""
-    return set(
-        PostHolding.objects.filter(member_id__in=members.values("pk"), term__ended_on__isnull=True, ended_on__isnull=True)
-        .exclude(post=PostKind.GROUP_LEADER).values_list("member_id", flat=True)
-    )
+    return set(members.filter(_committee_q()).values_list("pk", flat=True))
 
 
 @dataclass
@@ -135,18 +166,33 @@ def roster(org: Organization, subtree: bool) -> QuerySet:
     return Member.objects.filter(q, status__in=ON_ROSTER)
 
 
-def hours_rows(org: Organization, year: int, *, subtree: bool = False) -> list[HoursRow]:
-    """Every member on the roster of org (or its subtree) with hours, minimum and shortfall.
-    Five queries whatever the size."""
-    members = roster(org, subtree)
-    hours = member_hours(members, year)
-    committee = committee_ids(members)
-    rows = []
-    for m in members.order_by("org__path", "name", "id").values("id", "name", "org__name", "org__path"):
-        role = rules.COMMITTEE if m["id"] in committee else rules.MEMBER
-        rows.append(HoursRow(m["id"], m["name"], m["org__name"], m["org__path"],
-                             rules.judge_hours(hours.get(m["id"], ZERO), role)))
-    return rows
+def hours_queryset(org: Organization, year: int, *, subtree: bool = False, short: bool = False) -> QuerySet:
+    """Members on the roster of org (or its subtree) with their hours, in SQL; short: only those
+    below their minimum. Ordered by organization and name; page it, then rows() the page."""
+    qs = with_hours(roster(org, subtree), year)
+    if short:
+        qs = qs.filter(study_hours__lt=F("required_hours"))
+    return qs.order_by("org__path", "name", "id").values("id", "name", "org__name", "org__path", "study_hours",
+                                                         "on_committee")
+
+
+def as_hours(value) -> Decimal:
+    """A sum from the database as hours with one decimal (SQLite may hand back a float)."""
+    return Decimal(str(value or 0)).quantize(Decimal("0.1"))
+
+
+def rows(values) -> list[HoursRow]:
+    out = []
+    for m in values:
+        role = rules.COMMITTEE if m["on_committee"] else rules.MEMBER
+        out.append(HoursRow(m["id"], m["name"], m["org__name"], m["org__path"],
+                            rules.judge_hours(as_hours(m["study_hours"]), role)))
+    return out
+
+
+def hours_rows(org: Organization, year: int, *, subtree: bool = False, short: bool = False) -> list[HoursRow]:
+    """Every member's row (one query): for exports and tests; pages use hours_queryset."""
+    return rows(hours_queryset(org, year, subtree=subtree, short=short))
 
 
 @dataclass
@@ -154,9 +200,11 @@ class Coverage:
     org: Organization
     people: int = 0
     met: int = 0
-    short: int = 0
     hours: Decimal = ZERO
-    rows: list = field(default_factory=list, repr=False)
+
+    @property
+    def short(self) -> int:
+        return self.people - self.met
 
     @property
     def share(self) -> float:
@@ -168,29 +216,28 @@ class Coverage:
 
     @property
     def average(self) -> Decimal:
-        return (self.hours / self.people).quantize(Decimal("0.1")) if self.people else ZERO
+        return (Decimal(self.hours) / self.people).quantize(Decimal("0.1")) if self.people else ZERO
 
 
 def coverage(org: Organization, year: int) -> tuple[Coverage, list[Coverage]]:
     """Class-hour coverage (share of members meeting their minimum) for org's subtree as a whole
     and for each organization directly below it (its own subtree), plus org's own members when it
-    has any. Six queries whatever the size."""
-    rows = hours_rows(org, year, subtree=True)
+    has any: one GROUP BY over the members of the subtree, and one query for the organizations."""
+    width = len(org.path) + org.steplen
+    grouped = (with_hours(roster(org, True), year)
+               .annotate(bucket=Substr("org__path", 1, width))
+               .order_by().values("bucket")
+               .annotate(people=Count("id"), met=Count("id", filter=Q(study_hours__gte=F("required_hours"))),
+                         total=Sum("study_hours")))
     children = list(Organization.objects.filter(path__startswith=org.path, depth=org.depth + 1).order_by("path"))
-    total = Coverage(org)
-    own = Coverage(org)
     parts = {c.path: Coverage(c) for c in children}
-    for r in rows:
-        bucket = own if r.org_path == org.path else parts.get(r.org_path[: len(org.path) + org.steplen])
-        for cov in (total, bucket):
-            if cov is None:
-                continue
-            cov.people += 1
-            cov.hours += r.verdict.hours
-            if r.verdict.met:
-                cov.met += 1
-            else:
-                cov.short += 1
+    own, total = Coverage(org), Coverage(org)
+    for g in grouped:
+        cov = parts.get(g["bucket"], own)  # org's own members: their path is shorter than width
+        for c in (cov, total):
+            c.people += g["people"]
+            c.met += g["met"]
+            c.hours += as_hours(g["total"])
     parts_list = ([own] if own.people else []) + [p for p in parts.values() if p.people or p.org.kind != "party_group"]
     return total, parts_list
 

@@ -300,8 +300,8 @@ def study_mine(request):
     from orglife.orgs.models import Member
 
     own = Member.objects.filter(pk=member.pk)
-    role = rules.COMMITTEE if plan_queries.committee_ids(own) else rules.MEMBER
-    verdict = rules.judge_hours(plan_queries.member_hours(own, year).get(member.pk, plan_queries.ZERO), role)
+    verdict = plan_queries.rows(plan_queries.with_hours(own, year).values(
+        "id", "name", "org__name", "org__path", "study_hours", "on_committee"))[0].verdict
     setting, lines = points.member_ledger(member, year)
     return render(request, "study/plan_mine.html", {
         "member": member, "year": year, "items": items, "verdict": verdict,
@@ -321,21 +321,19 @@ def _hours_args(request, code):
     can_subtree = scope.covers_subtree(request.user, org) and org.numchild > 0 and not org.is_branch
     subtree = can_subtree and request.GET.get("subtree") == "1"
     short = request.GET.get("short") == "1"
-    rows = plan_queries.hours_rows(org, year, subtree=subtree)
-    if short:
-        rows = [r for r in rows if not r.verdict.met]
-    return org, year, can_subtree, subtree, short, rows
+    return org, year, can_subtree, subtree, short, plan_queries.hours_queryset(org, year, subtree=subtree, short=short)
 
 
 @login_required
 @require_GET
 def hours_report(request, code):
-    org, year, can_subtree, subtree, short, rows = _hours_args(request, code)
-    page = Paginator(rows, settings.ORGLIFE_PAGE_SIZE).get_page(request.GET.get("page"))
+    org, year, can_subtree, subtree, short, qs = _hours_args(request, code)
+    page = Paginator(qs, settings.ORGLIFE_PAGE_SIZE).get_page(request.GET.get("page"))
     query = f"year={year}" + ("&subtree=1" if subtree else "") + ("&short=1" if short else "")
     return render(request, "study/hours_report.html", {
-        "org": org, "year": year, "page": page, "can_subtree": can_subtree, "subtree": subtree, "short": short,
-        "query": query, "count": len(rows), "short_count": sum(1 for r in rows if not r.verdict.met),
+        "org": org, "year": year, "page": page, "rows": plan_queries.rows(page.object_list), "can_subtree": can_subtree,
+        "subtree": subtree, "short": short, "query": query, "count": page.paginator.count,
+        "short_count": None if short else plan_queries.hours_queryset(org, year, subtree=subtree, short=True).count(),
         "rule_member": rules.minimum_rule(rules.MEMBER), "rule_committee": rules.minimum_rule(rules.COMMITTEE),
     })
 
@@ -349,7 +347,8 @@ def _xlsx(body: bytes, filename: str) -> HttpResponse:
 @login_required
 @require_GET
 def hours_xlsx(request, code):
-    org, year, _can, subtree, short, rows = _hours_args(request, code)
+    org, year, _can, subtree, short, qs = _hours_args(request, code)
+    rows = plan_queries.rows(qs[: settings.ORGLIFE_MAX_EXPORT_ROWS + 1])
     if len(rows) > settings.ORGLIFE_MAX_EXPORT_ROWS:
         return HttpResponse(f"导出行数超过上限（{settings.ORGLIFE_MAX_EXPORT_ROWS}行），请缩小范围。", status=400)
     audit.record(actor=request.user, action="study.hours_export", target=org, org=org,
