@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from orglife.orgs.models import Education, Gender, mask_id, mask_phone
 
@@ -89,6 +90,11 @@ class Applicant(models.Model):
     @property
     def masked_phone(self) -> str:
         return mask_phone(self.phone)
+
+    @property
+    def age(self) -> int:
+        on, b = timezone.localdate(), self.birth_date
+        return on.year - b.year - ((on.month, on.day) < (b.month, b.day))
 
     @property
     def is_open(self) -> bool:

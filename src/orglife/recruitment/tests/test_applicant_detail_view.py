@@ -41,6 +41,7 @@ def test_viewers_above_see_masked_personal_data(client, demo):
     a = f.applicant(demo.zb1)
     body = get(client, demo.outsider, a).content.decode()
     assert a.masked_id in body and a.id_number not in body and "13900001111" not in body
+    assert "2000年2月3日" not in body  # the birth date is what the mask hides
     assert "记录步骤" not in body
 
 
