@@ -151,8 +151,7 @@ def member_dues(request, member_id):
                 return redirect("dues_member", member_id=member.pk)
         bound[action] = form
     ledger = queries.ledger(member)
-    current = ledger.profile_for(rules.add_months(rules.month_start(today), rules.prepay_limit())) or (
-        ledger.profiles[0] if ledger.profiles else None)
+    current = ledger.profile_for(rules.month_start(today)) or (ledger.profiles[-1] if ledger.profiles else None)
     unpaid, first_unpaid = ledger.unpaid_run(today)
     context = {
         "member": member, "org": member.org, "ledger": ledger, "profile": current,
