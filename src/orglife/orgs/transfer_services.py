@@ -1,6 +1,9 @@
 """Every write to transfers of organizational relationship (组织关系转接). One transaction each,
 audited, with row locks on the transfer (and the member, and the letter issuer) so that two
 people acting at once cannot accept twice, issue two letter numbers alike or open two transfers.
+The locks are FOR NO KEY UPDATE (PostgreSQL): they serialize transfers but do not wait for, nor
+block, other writes that merely reference the member or organization (a dues payment, an
+attendance row), which take KEY SHARE locks.
 
 Who may act: the sending organization's managers start, resubmit and cancel; each step is taken
 by a manager of the step's organization (``can_manage``, so a manager above covers an organization
@@ -102,11 +105,11 @@ def _close_steps(transfer: Transfer) -> None:
 
 def _locked(transfer: Transfer, *statuses: str) -> Transfer:
     """The transfer re-read under a row lock, refused unless in one of statuses."""
-    fresh = Transfer.objects.select_for_update().get(pk=transfer.pk)
+    fresh = Transfer.objects.select_for_update(no_key=True).get(pk=transfer.pk)
     if fresh.status not in statuses:
         raise ServiceError({"status": f"该转接当前状态为“{fresh.get_status_display()}”，不能进行此操作"})
     # Related objects for messages and moves (read after the lock, not locked themselves).
-    fresh.member = Member.objects.select_for_update().get(pk=fresh.member_id)
+    fresh.member = Member.objects.select_for_update(no_key=True).get(pk=fresh.member_id)
     for name in ("from_org", "to_org", "current_org", "letter_issuer"):
         if getattr(fresh, f"{name}_id"):
             setattr(fresh, name, Organization.objects.get(pk=getattr(fresh, f"{name}_id")))
@@ -169,7 +172,7 @@ def transfer_start(
         raise ServiceError(errors)
     try:
         with transaction.atomic():
-            locked = Member.objects.select_for_update().get(pk=member.pk)
+            locked = Member.objects.select_for_update(no_key=True).get(pk=member.pk)
             if locked.org_id != member.org_id or locked.status not in ON_ROSTER:
                 raise ServiceError({"member": "党员信息已被他人修改，请刷新后重试"})
             if Transfer.objects.filter(member=locked, status__in=OPEN).exists():
@@ -280,7 +283,7 @@ def transfer_approve(*, actor, transfer: Transfer, note: str = "", today: dt.dat
 
 def _issue_letter(fresh: Transfer, issuer: Organization, today: dt.date, actor) -> None:
     # Serialize numbering per issuer: lock the issuer's row, then take the next number of the year.
-    Organization.objects.select_for_update().filter(pk=issuer.pk).first()
+    Organization.objects.select_for_update(no_key=True).filter(pk=issuer.pk).first()
     last = (Transfer.objects.filter(letter_issuer=issuer, letter_year=today.year)
             .aggregate(n=Max("letter_seq"))["n"] or 0)
     member = fresh.member
