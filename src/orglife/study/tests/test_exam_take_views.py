@@ -151,3 +151,16 @@ def test_an_answer_save_runs_a_handful_of_queries(client, demo, exam, django_ass
     with django_assert_max_num_queries(8):  # session, user, answer+question+owner, lock, update (+ savepoint)
         r = c.post(reverse("attempt_save", args=[attempt.pk]), {"question": q, f"q{q}": "1"}, HTTP_HX_REQUEST="true")
     assert "已保存" in r.content.decode()
+
+
+def test_my_exams_runs_a_fixed_number_of_queries(client, demo, exam, django_assert_max_num_queries):
+    c = login(client, demo.member)
+    with django_assert_max_num_queries(10):
+        c.get(reverse("exam_mine"))
+    questions = exam_demo.seed_bank(demo.zz)[:4]
+    for i in range(5):
+        more = exam_demo.seed_exam(demo.zz, questions, title=f"测试{i}")
+        exam_services.attempt_submit(attempt=exam_services.attempt_start(member=demo.m1, exam=more))
+    with django_assert_max_num_queries(10):
+        r = c.get(reverse("exam_mine"))
+    assert r.content.decode().count("最好成绩") == 5
