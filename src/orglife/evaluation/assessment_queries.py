@@ -44,8 +44,8 @@ def get_result(run: AssessmentRun, code: str) -> AssessmentResult:
 
 
 def results_page(run: AssessmentRun, page) -> Page:
-    qs = run.results.only("id", "org_id", "org_name", "org_path", "base", "deductions", "survey", "bonus", "total",
-                          "cap", "rank", "proposed_grade", "grade", "grade_reason").select_related(None)
+    qs = run.results.only("id", "run_id", "org_id", "org_name", "org_path", "base", "deductions", "survey", "bonus", "total",
+                          "cap", "rank", "proposed_grade", "grade", "grade_reason", "org__code").select_related("org")
     return Paginator(qs.order_by("rank", "org_path"), PAGE).get_page(page)
 
 
