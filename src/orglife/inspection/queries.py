@@ -2,8 +2,9 @@
 and the sign-off queue (待销号) of the organizations a viewer signs off.
 
 The number of queries does not depend on the number of problems: the whole summary (totals,
-rates, progress, counts by source, status and organization) is one GROUP BY over the problems
-joined to their measures aggregated once per problem; the page is one query plus one prefetch.
+rates, progress, counts by source, status and organization) is one GROUP BY over the problems,
+reading measures only for the problems being rectified; the page is the ids' count and slice,
+then one query plus one prefetch.
 Withdrawn problems (撤销) count nowhere (rollup.is_counted) and are listed only when filtered.
 """
 
@@ -12,22 +13,22 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.core.exceptions import EmptyResultSet
-from django.db import connections
 from django.db.models import (
     Case,
+    Count,
     Exists,
     F,
-    IntegerField,
-    Max,
+    FloatField,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Sum,
     Value,
     When,
 )
+from django.db.models.functions import Cast, Coalesce, NullIf
 
 from orglife.core import scope
 from orglife.core.models import Role
@@ -105,81 +106,69 @@ class Ledger:
     withdrawn: int = 0  # withdrawn problems matching the filters (not counted above)
 
 
-def _flag(q: Q) -> Case:
-    return Case(When(q, then=Value(1)), default=Value(0), output_field=IntegerField())
+def _progress_of_problem() -> Subquery:
+    """The weighted share of a problem's done measures, as a correlated subquery."""
+    done = Sum(Case(When(done_on__isnull=False, then=F("weight")), default=Value(0)))
+    share = Cast(done, FloatField()) / NullIf(Cast(Sum("weight"), FloatField()), Value(0.0))
+    return Subquery(Measure.objects.filter(problem=OuterRef("pk")).order_by().values("problem")
+                    .annotate(share=share).values("share"), output_field=FloatField())
 
 
-def _summary_sql(qs: QuerySet, today: dt.date) -> tuple[str, list]:
-    """One row per organization: counts by status and source, signed off, on time, overdue,
-    reopened, and the sum of the problems' progress (weighted share of done measures)."""
-    problems = qs.order_by().annotate(
-        pid=F("pk"), oid=F("org_id"), st=F("status"), src=F("source"),
-        counted=_flag(~Q(status=rollup.WITHDRAWN)),
-        signed=_flag(Q(status=rollup.SIGNED_OFF)),
-        on_time=_flag(Q(status=rollup.SIGNED_OFF, signed_off_at__date__lte=F("deadline"))),
-        reopened=_flag(Q(status=rollup.SIGNED_OFF, reopened_at__isnull=False)),
-        submitted=_flag(Q(status=ProblemStatus.SUBMITTED)),
-        still_open=_flag(~Q(status__in=rollup.CLOSED)),
-    ).values("pid", "oid", "st", "src", "counted", "signed", "on_time", "reopened", "submitted", "still_open")
-    # By the services' rules a submitted or signed-off problem has measures, all done (progress 1,
-    # nothing overdue), and an open one has none: only problems being rectified (and withdrawn
-    # ones, which count nowhere) need their measures read. That keeps the join small.
-    measures = (Measure.objects.filter(problem_id__in=qs.order_by().filter(status=ProblemStatus.RECTIFYING).values("pk"))
-                .order_by().values("problem_id").annotate(
-                    total=Sum("weight"),
-                    done=Sum(Case(When(done_on__isnull=False, then=F("weight")), default=Value(0))),
-                    late=Max(_flag(Q(done_on__isnull=True, deadline__lt=today))),
-                ).values("problem_id", "total", "done", "late"))
-    p_sql, p_params = problems.query.sql_with_params()
-    m_sql, m_params = measures.query.sql_with_params()
-    statuses = ", ".join("SUM(CASE WHEN p.st = %s THEN 1 ELSE 0 END)" for _ in ProblemStatus.values)
-    sources = ", ".join("SUM(CASE WHEN p.src = %s THEN p.counted ELSE 0 END)" for _ in ProblemSource.values)
-    sql = (
-        "SELECT p.oid, SUM(p.counted), SUM(p.signed), SUM(p.on_time), "
-        "SUM(CASE WHEN m.late = 1 THEN p.still_open ELSE 0 END), SUM(p.reopened), "
-        "SUM(CASE WHEN p.signed + p.submitted > 0 THEN 1.0 WHEN p.counted = 1 "
-        "THEN COALESCE(m.done * 1.0 / NULLIF(m.total, 0), 0) END), "
-        f"{statuses}, {sources} "
-        f"FROM ({p_sql}) p LEFT JOIN ({m_sql}) m ON m.problem_id = p.pid GROUP BY p.oid"
+def _by_org(qs: QuerySet, today: dt.date) -> list[dict]:
+    """One row per organization, one pass over the problems: counts by status and source, signed
+    off, on time, overdue, reopened, and the sum of the problems' progress.
+
+    By the services' rules an open problem has no measures and a submitted or signed-off one has
+    measures, all done: only problems being rectified need their measures read (progress and
+    overdue, as subqueries evaluated for those rows alone); the others' progress is 0 or 1 by
+    status. Withdrawn problems count only as withdrawn."""
+    counted = ~Q(status=rollup.WITHDRAWN)
+    signed = Q(status=rollup.SIGNED_OFF)
+    rectifying = Q(status=ProblemStatus.RECTIFYING)
+    late = Measure.objects.filter(problem=OuterRef("pk"), done_on__isnull=True, deadline__lt=today)
+    progress = Case(
+        When(status__in=[ProblemStatus.SUBMITTED, rollup.SIGNED_OFF], then=Value(1.0)),
+        When(rectifying, then=Coalesce(_progress_of_problem(), Value(0.0))),
+        default=Value(0.0), output_field=FloatField(),
     )
-    return sql, [*ProblemStatus.values, *ProblemSource.values, *p_params, *m_params]
+    aggregates = {
+        "n": Count("pk", filter=counted), "signed": Count("pk", filter=signed),
+        "on_time": Count("pk", filter=signed & Q(signed_off_at__date__lte=F("deadline"))),
+        "reopened": Count("pk", filter=signed & Q(reopened_at__isnull=False)),
+        "late": Count("pk", filter=rectifying & Q(Exists(late))),
+        "progress": Sum(progress),
+    }
+    return list(qs.order_by().values("org_id").annotate(**aggregates).order_by())
 
 
 def ledger(qs: QuerySet, today: dt.date) -> Ledger:
-    """Counts and rates over a (filtered) problem queryset, in one SQL query."""
-    try:
-        sql, params = _summary_sql(qs, today)
-    except EmptyResultSet:
-        rows = []
-    else:
-        with connections[qs.db].cursor() as cur:
-            cur.execute(sql, params)
-            rows = cur.fetchall()
-    n_status, n_source = len(ProblemStatus.values), len(ProblemSource.values)
+    """Counts and rates over a (filtered) problem queryset: one query per organization, one by
+    status and source (and one for the names in the per-organization table)."""
     total = signed = on_time = overdue = reopened = 0
     progress_sum = 0.0
-    status_counts = [0] * n_status
-    source_counts = [0] * n_source
     per_org = []
-    for org_id, n, s, t, late, reop, prog, *rest in rows:
-        n, s, t, late, reop, prog = int(n), int(s), int(t), int(late), int(reop), float(prog or 0)
-        total, signed, on_time, overdue, reopened = total + n, signed + s, on_time + t, overdue + late, reopened + reop
+    for r in _by_org(qs, today):
+        n, prog = r["n"], float(r["progress"] or 0)
+        total, signed, on_time = total + n, signed + r["signed"], on_time + r["on_time"]
+        overdue, reopened = overdue + r["late"], reopened + r["reopened"]
         progress_sum += prog
-        for i in range(n_status):
-            status_counts[i] += int(rest[i])
-        for i in range(n_source):
-            source_counts[i] += int(rest[n_status + i])
         if n:
-            per_org.append((org_id, n, s, late, prog / n))
+            per_org.append((r["org_id"], n, r["signed"], r["late"], prog / n))
     rates = rollup.Rates(total, signed, on_time, overdue, reopened)
-    by_source = sorted(((label, c) for (_, label), c in zip(ProblemSource.choices, source_counts, strict=True) if c),
+    status_counts: dict[str, int] = {}
+    source_counts: dict[str, int] = {}
+    for st, src, n in qs.order_by().values_list("status", "source").annotate(n=Count("pk")).order_by():
+        status_counts[st] = status_counts.get(st, 0) + n
+        if rollup.is_counted(st):
+            source_counts[src] = source_counts.get(src, 0) + n
+    by_source = sorted(((label, source_counts[v]) for v, label in ProblemSource.choices if v in source_counts),
                        key=lambda x: -x[1])
-    by_status = [(label, c) for (_, label), c in zip(ProblemStatus.choices, status_counts, strict=True) if c]
+    by_status = [(label, status_counts[v]) for v, label in ProblemStatus.choices if v in status_counts]
     per_org.sort(key=lambda r: (-r[1], r[0]))
     per_org = per_org[:BY_ORG_LIMIT]
     orgs = Organization.objects.in_bulk([r[0] for r in per_org])
     by_org = [(orgs[o], n, s, late, rollup.percent(p)) for o, n, s, late, p in per_org]
-    withdrawn = status_counts[ProblemStatus.values.index(rollup.WITHDRAWN)]
+    withdrawn = status_counts.get(rollup.WITHDRAWN, 0)
     return Ledger(rates, progress_sum / total if total else None, by_source, by_status, by_org, withdrawn)
 
 
