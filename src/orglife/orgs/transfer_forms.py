@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
+from django.utils import timezone
 
 from .forms import DATE, MemberForm
 from .models import Organization
@@ -66,7 +67,7 @@ class TransferForm(DestinationMixin, forms.Form):
             del self.fields["member"]
         else:
             self.fields["member"].choices = [("", "—")] + [(m.pk, m.name) for m in members]
-        self.fields["transfer_on"].initial = dt.date.today
+        self.fields["transfer_on"].initial = timezone.localdate
 
 
 class ReasonForm(forms.Form):
