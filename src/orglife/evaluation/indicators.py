@@ -16,6 +16,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import NamedTuple
 
 from django.db import connection
@@ -149,8 +150,8 @@ def talk_coverage(t: Subtree) -> dict[int, Fact]:
 
 def class_hours(t: Subtree) -> dict[int, Fact]:
     """Share of the members on the roster meeting their class-hour minimum (study.plan_queries
-    member_hours and committee_ids; study.hours.judge_hours). Members without any hours cannot
-    meet a positive minimum, so only members with hours are read one by one."""
+    member_hours and committee_ids; the minimums of study.hours). Three aggregates, the committee,
+    then one streamed pass over the roster's (id, organization) pairs."""
     from orglife.study import hours as study_rules
     from orglife.study import plan_queries
 
@@ -158,11 +159,14 @@ def class_hours(t: Subtree) -> dict[int, Fact]:
     hours = plan_queries.member_hours(members, t.year)
     met: dict[int, int] = defaultdict(int)
     if hours:
-        with_hours = Member.objects.filter(pk__in=list(hours))
-        committee = plan_queries.committee_ids(with_hours)
-        for mid, oid in with_hours.values_list("id", "org_id"):
-            role = study_rules.COMMITTEE if mid in committee else study_rules.MEMBER
-            if study_rules.judge_hours(hours[mid], role).met:
+        committee = plan_queries.committee_ids(members)
+        need_member = study_rules.minimum_hours(study_rules.MEMBER)
+        need_committee = study_rules.minimum_hours(study_rules.COMMITTEE)
+        zero = Decimal(0)
+        # One pass over the roster's (id, org) pairs: the minimum by role is all judge_hours compares.
+        for mid, oid in members.order_by().values_list("id", "org_id").iterator(chunk_size=20_000):
+            got = hours.get(mid, zero)
+            if got and got >= (need_committee if mid in committee else need_member):
                 met[oid] += 1
     zero_ok = study_rules.minimum_hours(study_rules.MEMBER) <= 0
     out = {}

@@ -83,7 +83,7 @@ def _report_page(request, report, acc, own, *, report_form=None, feedback_form=N
     return render(request, "evaluation/review_report.html", {
         "review": review, "org": review.org, "report": report, "acc": acc, "own": own, "items": items,
         "sheet": sheet, "sheet_comment": (sheet_data or {}).get("comment", sheet.comment if sheet else ""),
-        "sheet_errors": sheet_errors or {},
+        "sheet_error_all": (sheet_errors or {}).get("__all__", ""),
         "report_form": report_form or (ReportForm(initial={"text": report.text}) if own and review.is_open else None),
         "feedback_form": feedback_form or (FeedbackForm(initial={"feedback": report.feedback}) if acc.manager else None),
         "comments": q.comments(report) if not review.is_open and (own or acc.manager) else [],
