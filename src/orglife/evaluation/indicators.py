@@ -149,32 +149,49 @@ def talk_coverage(t: Subtree) -> dict[int, Fact]:
 
 
 def class_hours(t: Subtree) -> dict[int, Fact]:
-    """Share of the members on the roster meeting their class-hour minimum (study.plan_queries
-    member_hours and committee_ids; the minimums of study.hours). Three aggregates, the committee,
-    then one streamed pass over the roster's (id, organization) pairs."""
-    from orglife.study import hours as study_rules
-    from orglife.study import plan_queries
+    """Share of the members on the roster meeting their class-hour minimum, by the study app's own
+    definition of hours and minimums (study.plan_queries): its per-member SQL grouped by
+    organization in one query where that SQL exists, else its member_hours / committee_ids
+    aggregates and one streamed pass over the roster."""
+    from orglife.study import plan_queries as pq
 
-    members = Member.objects.filter(t.in_tree("org__"), status__in=ON_ROSTER)
-    hours = plan_queries.member_hours(members, t.year)
+    members_sql = getattr(pq, "_members_sql", None)
+    scope_sql = getattr(pq, "_scope_sql", None)
     met: dict[int, int] = defaultdict(int)
-    if hours:
-        committee = plan_queries.committee_ids(members)
-        need_member = study_rules.minimum_hours(study_rules.MEMBER)
-        need_committee = study_rules.minimum_hours(study_rules.COMMITTEE)
-        zero = Decimal(0)
-        # One pass over the roster's (id, org) pairs: the minimum by role is all judge_hours compares.
-        for mid, oid in members.order_by().values_list("id", "org_id").iterator(chunk_size=20_000):
-            got = hours.get(mid, zero)
-            if got and got >= (need_committee if mid in committee else need_member):
-                met[oid] += 1
-    zero_ok = study_rules.minimum_hours(study_rules.MEMBER) <= 0
+    if members_sql is not None and scope_sql is not None:
+        sql, params = members_sql(t.year, *scope_sql(t.root, True, None))
+        by_path = {row.path: oid for oid, row in t.orgs.items()}
+        with connection.cursor() as cur:
+            cur.execute(f"SELECT x.org_path, SUM(CASE WHEN x.hours >= x.required THEN 1 ELSE 0 END) "
+                        f"FROM ({sql}) x GROUP BY x.org_path", params)
+            for path, n in cur.fetchall():
+                if path in by_path:
+                    met[by_path[path]] = int(n or 0)
+    else:
+        _class_hours_by_member(t, pq, met)
     out = {}
     for oid, people in t.people().items():
-        n = people if zero_ok and not hours else met.get(oid, 0)
+        n = met.get(oid, 0)
         out[oid] = Fact(_share(n, people), f"在册党员{people}人中{n}人学时达标",
                         {"count": n, "url": t.url("study_hours", oid, f"?year={t.year}")})
     return out
+
+
+def _class_hours_by_member(t: Subtree, pq, met: dict[int, int]) -> None:
+    from orglife.study import hours as study_rules
+
+    members = Member.objects.filter(t.in_tree("org__"), status__in=ON_ROSTER)
+    hours = pq.member_hours(members, t.year)
+    if not hours:
+        return
+    committee = pq.committee_ids(members)
+    need_member = study_rules.minimum_hours(study_rules.MEMBER)
+    need_committee = study_rules.minimum_hours(study_rules.COMMITTEE)
+    zero = Decimal(0)
+    for mid, oid in members.order_by().values_list("id", "org_id").iterator(chunk_size=20_000):
+        got = hours.get(mid, zero)
+        if got and got >= (need_committee if mid in committee else need_member):
+            met[oid] += 1
 
 
 def _grouped(inner_sql: str, params: list, outer: str) -> list[tuple]:
