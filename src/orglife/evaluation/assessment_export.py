@@ -33,7 +33,7 @@ def ranking_xlsx(run: AssessmentRun) -> bytes:
     if run.org_count <= DETAIL_LIMIT:
         ws = wb.create_sheet("得分明细")
         ws.append(["党组织", "类别", "项目", "得分", "满分", "说明", "依据"])
-        for result in run.results.order_by("rank", "org_path"):
+        for result in run.results.select_related("org").order_by("rank", "org_path"):
             for line in q.explain(run, result):
                 ws.append([result.org_name, line.group or line.kind, line.label, float(line.points),
                            None if line.max is None else float(line.max), line.text, line.source])

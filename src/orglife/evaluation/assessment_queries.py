@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, QuerySet
 from django.http import Http404
+from django.urls import reverse
 
 from orglife.core import scope
 
@@ -109,9 +110,11 @@ def explain(run: AssessmentRun, result: AssessmentResult) -> list[ExplainedLine]
         else:
             meta = ("加分", "", card.bonus_max, str((card.raw.get("bonus") or {}).get("source", "")), False, True)
         label, group, maximum, source, auto, manual = meta
+        records = dict(line.get("records", {}))
+        if "link" in records:
+            records["url"] = reverse(records["link"], args=[result.org.code]) + records.get("q", "")
         out.append(ExplainedLine(lid, label, line["kind"], group, line["points"], maximum, line["text"], source,
-                                 line.get("records", {}), line.get("adjusted_from"), line.get("reason", ""),
-                                 auto, manual))
+                                 records, line.get("adjusted_from"), line.get("reason", ""), auto, manual))
     return out
 
 

@@ -21,15 +21,12 @@ from typing import NamedTuple
 
 from django.db import connection
 from django.db.models import Case, Count, F, IntegerField, Max, Q, Value, When
-from django.urls import reverse
 from django.utils import timezone
 
 from orglife.orgs.models import ON_ROSTER, Member, Organization, Term
 from orglife.rules.loader import get_profile
 
 from .scorecard_rules import Fact, Scorecard
-
-PLACEHOLDER = "__CODE__"
 
 
 @dataclass
@@ -56,9 +53,11 @@ class Subtree:
             self._memo[key] = compute()
         return self._memo[key]
 
-    def url(self, name: str, org_id: int, query: str = "") -> str:
-        pattern = self.memo(f"url:{name}", lambda: reverse(name, args=[PLACEHOLDER]))
-        return pattern.replace(PLACEHOLDER, self.orgs[org_id].code) + query
+    @staticmethod
+    def records(count: int, link: str, query: str = "") -> dict:
+        """The records behind a fact: how many, and the page (URL name taking the organization's
+        code, plus a query string) that lists them; the URL is built when it is shown."""
+        return {"count": count, "link": link, "q": query} if query else {"count": count, "link": link}
 
     def in_tree(self, prefix: str = "") -> Q:
         return Q(**{f"{prefix}path__startswith": self.root.path})
@@ -125,7 +124,7 @@ def org_life_compliance(t: Subtree) -> dict[int, Fact]:
         oid = row.org.id
         if oid in t.orgs:
             out[oid] = Fact(_share(met, met + missed), f"已到期的{met + missed}个应开会周期中按要求召开{met}个",
-                            {"count": met, "url": t.url("compliance", oid, f"?year={t.year}")})
+                            t.records(met, "compliance", f"?year={t.year}"))
     return out
 
 
@@ -144,7 +143,7 @@ def talk_coverage(t: Subtree) -> dict[int, Fact]:
     for oid, people in t.people().items():
         n = talked.get(oid, 0)
         out[oid] = Fact(_share(n, people), f"在册党员{people}人中{n}人参加过谈心谈话",
-                        {"count": n, "url": t.url("talk_list", oid)})
+                        t.records(n, "talk_list"))
     return out
 
 
@@ -173,7 +172,7 @@ def class_hours(t: Subtree) -> dict[int, Fact]:
     for oid, people in t.people().items():
         n = met.get(oid, 0)
         out[oid] = Fact(_share(n, people), f"在册党员{people}人中{n}人学时达标",
-                        {"count": n, "url": t.url("study_hours", oid, f"?year={t.year}")})
+                        t.records(n, "study_hours", f"?year={t.year}"))
     return out
 
 
@@ -219,7 +218,7 @@ def exam_pass_rate(t: Subtree) -> dict[int, Fact]:
         if oid in t.orgs:
             ok = int(ok or 0)
             out[oid] = Fact(_share(ok, int(n)), f"参加考试{n}人次，合格{ok}人次",
-                            {"count": int(n), "url": t.url("exam_list", oid)})
+                            t.records(int(n), "exam_list"))
     return out
 
 
@@ -238,9 +237,9 @@ def rectification_on_time(t: Subtree) -> dict[int, Fact]:
     for oid, n, ok in rows:
         if oid in t.orgs:
             out[oid] = Fact(_share(ok, n), f"本年销号问题{n}个，按期销号{ok}个",
-                            {"count": n, "url": t.url("ledger", oid)})
+                            t.records(n, "ledger"))
     for oid in t.orgs:
-        out.setdefault(oid, Fact(None, "本年没有销号的整改问题", {"count": 0, "url": t.url("ledger", oid)}))
+        out.setdefault(oid, Fact(None, "本年没有销号的整改问题", t.records(0, "ledger")))
     return out
 
 
@@ -258,7 +257,7 @@ def evaluation_held(t: Subtree) -> dict[int, Fact]:
             text, value = f"{t.year}年度民主评议党员已完成", 1.0
         else:
             text, value = f"{t.year}年度民主评议党员已开始，尚未完成（{Stage(stage).label}）", 0.0
-        out[oid] = Fact(value, text, {"count": int(stage is not None), "url": t.url("appraisal_list", oid)})
+        out[oid] = Fact(value, text, t.records(int(stage is not None), "appraisal_list"))
     return out
 
 
@@ -276,7 +275,7 @@ def dues_on_time(t: Subtree) -> dict[int, Fact]:
         if oid in t.orgs:
             ok = int(ok or 0)
             out[oid] = Fact(_share(ok, int(n)), f"应交党费党员{n}人中{ok}人无欠交月份",
-                            {"count": int(n), "url": t.url("dues_org_month", oid)})
+                            t.records(int(n), "dues_org_month"))
     return out
 
 
@@ -315,7 +314,7 @@ def inactive_months(t: Subtree, months: int = 6) -> dict[int, Fact]:
             run = 0 if active[month] else run + 1
             longest = max(longest, run)
         if longest >= months:
-            out[oid] = Fact(1, f"连续{longest}个月没有开展党的活动", {"count": longest, "url": t.url("compliance", oid, f"?year={t.year}")})
+            out[oid] = Fact(1, f"连续{longest}个月没有开展党的活动", t.records(longest, "compliance", f"?year={t.year}"))
     return out
 
 
@@ -330,7 +329,7 @@ def committee_missing(t: Subtree, **_) -> dict[int, Fact]:
         full = row.full
         if full >= need and oid not in have:
             out[oid] = Fact(1, f"正式党员{full}人（{need}人以上应设支部委员会），未设立支部委员会",
-                            {"count": full, "url": t.url("org_detail", oid)})
+                            t.records(full, "org_detail"))
     return out
 
 
@@ -338,7 +337,7 @@ def term_expired(t: Subtree, **_) -> dict[int, Fact]:
     """Organizations whose current term expired before the end of the period without a new one."""
     rows = (Term.objects.filter(t.in_tree("org__"), ended_on__isnull=True, expires_on__lt=t.end)
             .order_by().values("org_id").annotate(d=Max("expires_on")).values_list("org_id", "d"))
-    return {oid: Fact(1, f"任期已于{d:%Y年%-m月%-d日}届满，未按期换届", {"count": 1, "url": t.url("org_detail", oid)})
+    return {oid: Fact(1, f"任期已于{d:%Y年%-m月%-d日}届满，未按期换届", t.records(1, "org_detail"))
             for oid, d in rows if oid in t.orgs}
 
 
@@ -352,7 +351,7 @@ def missed_periods(t: Subtree, kind: str = "", **_) -> dict[int, Fact]:
         if n and row.org.id in t.orgs:
             what = KIND_LABELS.get(kind, "组织生活") if kind else "组织生活"
             out[row.org.id] = Fact(n, f"{n}个周期未按要求召开{what}",
-                                   {"count": n, "url": t.url("compliance", row.org.id, f"?year={t.year}")})
+                                   t.records(n, "compliance", f"?year={t.year}"))
     return out
 
 

@@ -293,7 +293,7 @@ class Line:
             out["adjusted_from"] = str(self.adjusted_from)
             out["reason"] = self.reason
         if self.fact is not None:
-            out["fact"] = [self.fact.value, self.fact.explanation, self.fact.records]
+            out["fact"] = [self.fact.value, self.fact.explanation]
         return out
 
 
@@ -486,4 +486,4 @@ def score_org(card: Scorecard, facts: dict[str, Fact], inputs: dict[tuple[str, s
 def facts_from_lines(lines: list[dict]) -> dict[str, Fact]:
     """The automatic facts a stored result was computed from (to rescore one organization after an
     officer's entry without reading the records again)."""
-    return {line["id"]: Fact(line["fact"][0], line["fact"][1], line["fact"][2]) for line in lines if "fact" in line}
+    return {line["id"]: Fact(line["fact"][0], line["fact"][1], line.get("records", {})) for line in lines if "fact" in line}
