@@ -71,7 +71,9 @@ def tallies(ballot: Ballot) -> Tallies:
     questions = list(BallotQuestion.objects.filter(ballot=ballot).prefetch_related("options"))
     counts = {
         (r["question_id"], r["option_id"]): r["n"]
-        for r in CastAnswer.objects.filter(cast__ballot=ballot).values("question_id", "option_id").annotate(n=Count("id"))
+        # By question ids (no join): one indexed scan of the answers, whatever the planner's statistics.
+        for r in CastAnswer.objects.filter(question_id__in=[q.pk for q in questions])
+        .values("question_id", "option_id").annotate(n=Count("id"))
     }
     rows = [QuestionTally(q, [(o, counts.get((q.pk, o.pk), 0)) for o in q.options.all()]) for q in questions]
     return Tallies(True, "", cast, rows)

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import random
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from orglife.core import audit
@@ -144,20 +143,33 @@ def ballot_cast(*, actor, ballot: Ballot, member: Member, choices: dict[int, int
     return receipt
 
 
+def _reinsert_shuffled(cur, model, where: str, params: list) -> None:
+    """Copy the rows matching `where` aside, delete them and insert them back ORDER BY random()."""
+    table = model._meta.db_table
+    cols = ", ".join(f.column for f in model._meta.concrete_fields)
+    tmp = f"shuffle_{table}"
+    cur.execute(f"DROP TABLE IF EXISTS {tmp}")
+    cur.execute(f"CREATE TEMPORARY TABLE {tmp} AS SELECT {cols} FROM {table} WHERE {where}", params)
+    cur.execute(f"DELETE FROM {table} WHERE {where}", params)
+    cur.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {tmp} ORDER BY random()")
+    cur.execute(f"DROP TABLE {tmp}")
+
+
 def _shuffle_cast(ballot: Ballot) -> None:
     """Rewrite the cast ballots and answers in random order: afterwards neither the primary keys
-    (random UUIDs) nor the physical row order (SQLite rowid, PostgreSQL heap) follow voting order."""
-    rng = random.SystemRandom()
-    casts = list(CastBallot.objects.filter(ballot=ballot).values_list("id", "receipt_hash"))
-    answers = list(CastAnswer.objects.filter(cast__ballot=ballot).values_list("cast_id", "question_id", "option_id"))
-    rng.shuffle(casts)
-    rng.shuffle(answers)
-    CastAnswer.objects.filter(cast__ballot=ballot).delete()
-    CastBallot.objects.filter(ballot=ballot).delete()
-    CastBallot.objects.bulk_create([CastBallot(id=i, ballot=ballot, receipt_hash=h) for i, h in casts], batch_size=500)
-    CastAnswer.objects.bulk_create(
-        [CastAnswer(cast_id=c, question_id=q, option_id=o) for c, q, o in answers], batch_size=500
-    )
+    (random UUIDs, kept) nor the physical row order (SQLite rowid, PostgreSQL heap) follow voting
+    order. Done in SQL (a temporary copy, then INSERT … ORDER BY random()): a 300-member
+    evaluation has 90,000 answers. Nothing cascades from these tables, so plain DELETEs are safe."""
+    # Explicit id lists rather than joins: the planner's statistics know nothing of rows written
+    # in this transaction, and a join guessed from them can take seconds.
+    cast_ids = [c.hex if connection.vendor == "sqlite" else c
+                for c in CastBallot.objects.filter(ballot=ballot).values_list("id", flat=True)]
+    if not cast_ids:
+        return
+    marks = ", ".join(["%s"] * len(cast_ids))
+    with connection.cursor() as cur:
+        _reinsert_shuffled(cur, CastAnswer, f"cast_id IN ({marks})", cast_ids)
+        _reinsert_shuffled(cur, CastBallot, "ballot_id = %s", [ballot.pk])
 
 
 def ballot_close(*, actor, ballot: Ballot, today: dt.date | None = None) -> Ballot:
