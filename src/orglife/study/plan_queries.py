@@ -15,22 +15,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import (
-    Case,
-    Count,
-    DecimalField,
-    Exists,
-    ExpressionWrapper,
-    F,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-    Sum,
-    Value,
-    When,
-)
-from django.db.models.functions import Coalesce, Substr
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from orglife.meetings.models import Attendance, AttendanceStatus, MeetingStatus
 from orglife.orgs.models import ON_ROSTER, Member, Organization, PostHolding
@@ -99,53 +84,87 @@ def item_done(item) -> bool:
 # ------------------------------------------------------------------ class hours
 
 
-def _hours_subqueries(year: int, member_ref="pk"):
-    """Three correlated sums for one member (by member_ref): confirmed self-study, attended study
-    meetings (record submitted), and test items whose exam the member passed (once per item)."""
-    items = published_items(year)
-    confirmed = (StudyConfirmation.objects.filter(member_id=OuterRef(member_ref),
-                                                  item__in=items.filter(item_type=ItemType.SELF_STUDY))
-                 .order_by().values("member_id").annotate(h=Sum("item__hours")).values("h"))
-    attended = (Attendance.objects.filter(member_id=OuterRef(member_ref), status=AttendanceStatus.PRESENT,
-                                          meeting__status__in=LOCKED,
-                                          meeting__study_items__in=items.filter(item_type__in=MEETING_TYPES))
-                .order_by().values("member_id").annotate(h=Sum("meeting__study_items__hours")).values("h"))
-    passed = (items.filter(item_type=ItemType.TEST, exam__isnull=False)
-              .filter(Exists(Attempt.objects.filter(exam_id=OuterRef("exam_id"), member_id=OuterRef(OuterRef(member_ref)),
-                                                    passed=True)))
-              .order_by().annotate(one=Value(1)).values("one").annotate(h=Sum("hours")).values("h"))
-    zero = Value(ZERO, output_field=DecimalField(max_digits=6, decimal_places=1))
-    return (Coalesce(Subquery(confirmed), zero) + Coalesce(Subquery(attended), zero) + Coalesce(Subquery(passed), zero))
+def _in(values) -> tuple[str, list]:
+    values = [str(v) for v in values]
+    return ", ".join(["%s"] * len(values)), values
 
 
-def _committee_q(member_ref="pk") -> Exists:
-    """Holding a post in a current term (书记, 副书记, 委员 …; not a 党小组组长): the committee minimum."""
-    return Exists(PostHolding.objects.filter(member_id=OuterRef(member_ref), term__ended_on__isnull=True,
-                                             ended_on__isnull=True).exclude(post=PostKind.GROUP_LEADER))
+def _scope_sql(org: Organization | None, subtree: bool, member_id: int | None) -> tuple[str, list]:
+    """The members a report covers: the roster of org (or its subtree), or one member."""
+    if member_id is not None:
+        return "m.id = %s", [member_id]
+    statuses, params = _in(ON_ROSTER)
+    where = "o.path LIKE %s" if subtree else "o.id = %s"
+    return f"{where} AND m.status IN ({statuses})", [org.path + "%" if subtree else org.pk, *params]
 
 
-def with_hours(members: QuerySet, year: int) -> QuerySet:
-    """Members annotated with study_hours, on_committee and required_hours, all in SQL, so that a
-    report filters, counts and pages in the database whatever the number of members."""
-    member_min = rules.minimum_hours(rules.MEMBER)
-    committee_min = rules.minimum_hours(rules.COMMITTEE)
-    dec = DecimalField(max_digits=6, decimal_places=1)
-    return members.annotate(
-        study_hours=ExpressionWrapper(_hours_subqueries(year), output_field=dec),
-        on_committee=_committee_q(),
-    ).annotate(
-        required_hours=Case(When(on_committee=True, then=Value(committee_min, output_field=dec)),
-                            default=Value(member_min, output_field=dec), output_field=dec),
+def _members_sql(year: int, scope_sql: str, scope_params: list) -> tuple[str, list]:
+    """One row per member in scope: id, name, org_name, org_path, hours, on_committee, required.
+
+    Hours are the evidence rows of the year (published plans only) summed per member — confirmed
+    self-study, attendance marked present at a linked meeting whose record is submitted, and each
+    test item whose exam the member passed (once, however many attempts passed) — aggregated first
+    and joined once (no per-member subquery: the root of a 1,000,000-member tree is one hash join).
+    """
+    t = {m._meta.model_name: m._meta.db_table for m in (Member, Organization, PostHolding, StudyConfirmation, StudyItem,
+                                                         StudyPlan, Attendance, Attempt)}
+    from orglife.meetings.models import Meeting
+    from orglife.orgs.models import Term
+
+    meeting_t, term_t = Meeting._meta.db_table, Term._meta.db_table
+    locked, locked_p = _in(LOCKED)
+    mtypes, mtypes_p = _in(MEETING_TYPES)
+    # Each part starts from the members in scope and follows the member_id indexes: a branch reads
+    # its few dozen members' evidence, the root of a large tree hash-joins everything once.
+    members = f"FROM {t['member']} m JOIN {t['organization']} o ON o.id = m.org_id"
+    plan_ok = f"JOIN {t['studyplan']} p ON p.id = i.plan_id AND p.year = %s AND p.published_at IS NOT NULL"
+    evidence = (
+        f"SELECT c.member_id AS member_id, i.id AS item_id, i.hours AS hours {members} "
+        f"JOIN {t['studyconfirmation']} c ON c.member_id = m.id "
+        f"JOIN {t['studyitem']} i ON i.id = c.item_id AND i.item_type = %s {plan_ok} "
+        f"WHERE {scope_sql} "
+        f"UNION ALL "
+        f"SELECT a.member_id, i.id, i.hours {members} "
+        f"JOIN {t['attendance']} a ON a.member_id = m.id AND a.status = %s "
+        f"JOIN {meeting_t} mt ON mt.id = a.meeting_id AND mt.status IN ({locked}) "
+        f"JOIN {t['studyitem']} i ON i.meeting_id = mt.id AND i.item_type IN ({mtypes}) {plan_ok} "
+        f"WHERE {scope_sql} "
+        f"UNION ALL "
+        f"SELECT DISTINCT x.member_id, i.id, i.hours {members} "
+        f"JOIN {t['attempt']} x ON x.member_id = m.id AND x.passed = %s "
+        f"JOIN {t['studyitem']} i ON i.exam_id = x.exam_id AND i.item_type = %s {plan_ok} "
+        f"WHERE {scope_sql}"
     )
+    evidence_p = [str(ItemType.SELF_STUDY), year, *scope_params,
+                  str(AttendanceStatus.PRESENT), *locked_p, *mtypes_p, year, *scope_params,
+                  True, str(ItemType.TEST), year, *scope_params]
+    # Numbers, not Decimals: SQLite would bind a Decimal as text and compare it as text.
+    member_min = float(rules.minimum_hours(rules.MEMBER))
+    committee_min = float(rules.minimum_hours(rules.COMMITTEE))
+    sql = (
+        f"SELECT m.id AS id, m.name AS name, o.name AS org_name, o.path AS org_path, "
+        f"COALESCE(h.hours, 0) AS hours, CASE WHEN pc.member_id IS NULL THEN 0 ELSE 1 END AS on_committee, "
+        f"CASE WHEN pc.member_id IS NULL THEN %s ELSE %s END AS required "
+        f"FROM {t['member']} m JOIN {t['organization']} o ON o.id = m.org_id "
+        f"LEFT JOIN (SELECT e.member_id, SUM(e.hours) AS hours FROM ({evidence}) e GROUP BY e.member_id) h "
+        f"ON h.member_id = m.id "
+        f"LEFT JOIN (SELECT DISTINCT ph.member_id {members} JOIN {t['postholding']} ph ON ph.member_id = m.id "
+        f"JOIN {term_t} tm ON tm.id = ph.term_id "
+        f"WHERE tm.ended_on IS NULL AND ph.ended_on IS NULL AND ph.post <> %s AND {scope_sql}) pc "
+        f"ON pc.member_id = m.id "
+        f"WHERE {scope_sql}"
+    )
+    params = [member_min, committee_min, *evidence_p, str(PostKind.GROUP_LEADER), *scope_params, *scope_params]
+    return sql, params
 
 
-def member_hours(members: QuerySet, year: int) -> dict[int, Decimal]:
-    """Hours per member id for the year (one query)."""
-    return {pk: as_hours(h) for pk, h in with_hours(members, year).values_list("pk", "study_hours")}
+def _fetch(sql: str, params: list) -> list[dict]:
+    from django.db import connection
 
-
-def committee_ids(members: QuerySet) -> set[int]:
-    return set(members.filter(_committee_q()).values_list("pk", flat=True))
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        names = [c[0] for c in cur.description]
+        return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
 
 @dataclass
@@ -161,38 +180,60 @@ class HoursRow:
         return rules.ROLE_LABELS[self.verdict.role]
 
 
-def roster(org: Organization, subtree: bool) -> QuerySet:
-    q = Q(org__path__startswith=org.path) if subtree else Q(org=org)
-    return Member.objects.filter(q, status__in=ON_ROSTER)
-
-
-def hours_queryset(org: Organization, year: int, *, subtree: bool = False, short: bool = False) -> QuerySet:
-    """Members on the roster of org (or its subtree) with their hours, in SQL; short: only those
-    below their minimum. Ordered by organization and name; page it, then rows() the page."""
-    qs = with_hours(roster(org, subtree), year)
-    if short:
-        qs = qs.filter(study_hours__lt=F("required_hours"))
-    return qs.order_by("org__path", "name", "id").values("id", "name", "org__name", "org__path", "study_hours",
-                                                         "on_committee")
-
-
 def as_hours(value) -> Decimal:
     """A sum from the database as hours with one decimal (SQLite may hand back a float)."""
     return Decimal(str(value or 0)).quantize(Decimal("0.1"))
 
 
-def rows(values) -> list[HoursRow]:
-    out = []
-    for m in values:
-        role = rules.COMMITTEE if m["on_committee"] else rules.MEMBER
-        out.append(HoursRow(m["id"], m["name"], m["org__name"], m["org__path"],
-                            rules.judge_hours(as_hours(m["study_hours"]), role)))
-    return out
+def _row(m: dict) -> HoursRow:
+    role = rules.COMMITTEE if m["on_committee"] else rules.MEMBER
+    return HoursRow(m["id"], m["name"], m["org_name"], m["org_path"], rules.judge_hours(as_hours(m["hours"]), role))
+
+
+class HoursReport:
+    """The rows of a class-hour report as the Paginator wants them (count() and slices), each a
+    bounded SQL statement: the filter, count, order and page run in the database."""
+
+    def __init__(self, org: Organization, year: int, *, subtree: bool = False, short: bool = False):
+        self.sql, self.params = _members_sql(year, *_scope_sql(org, subtree, None))
+        self.where = " WHERE x.hours < x.required" if short else ""
+
+    def count(self) -> int:
+        return _fetch(f"SELECT COUNT(*) AS n FROM ({self.sql}) x{self.where}", self.params)[0]["n"]
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, key) -> list[HoursRow]:
+        if not isinstance(key, slice):
+            return self[key:key + 1][0]
+        start = key.start or 0
+        limit = "" if key.stop is None else f" LIMIT {int(key.stop) - int(start)}"
+        sql = f"SELECT * FROM ({self.sql}) x{self.where} ORDER BY x.org_path, x.name, x.id{limit} OFFSET {int(start)}"
+        if not limit:
+            sql = sql.replace(" OFFSET", " LIMIT -1 OFFSET") if _sqlite() else sql
+        return [_row(m) for m in _fetch(sql, self.params)]
+
+
+def _sqlite() -> bool:
+    from django.db import connection
+
+    return connection.vendor == "sqlite"
 
 
 def hours_rows(org: Organization, year: int, *, subtree: bool = False, short: bool = False) -> list[HoursRow]:
-    """Every member's row (one query): for exports and tests; pages use hours_queryset."""
-    return rows(hours_queryset(org, year, subtree=subtree, short=short))
+    """Every member's row (one query): exports and tests; pages use HoursReport with a Paginator."""
+    return HoursReport(org, year, subtree=subtree, short=short)[0:None]
+
+
+def member_row(member: Member, year: int) -> HoursRow:
+    sql, params = _members_sql(year, *_scope_sql(None, False, member.pk))
+    return _row(_fetch(sql, params)[0])
+
+
+def member_hours(members: QuerySet, year: int) -> dict[int, Decimal]:
+    """Hours per member id (one query per member: for tests and small sets)."""
+    return {m.pk: member_row(m, year).verdict.hours for m in members}
 
 
 @dataclass
@@ -224,11 +265,11 @@ def coverage(org: Organization, year: int) -> tuple[Coverage, list[Coverage]]:
     and for each organization directly below it (its own subtree), plus org's own members when it
     has any: one GROUP BY over the members of the subtree, and one query for the organizations."""
     width = len(org.path) + org.steplen
-    grouped = (with_hours(roster(org, True), year)
-               .annotate(bucket=Substr("org__path", 1, width))
-               .order_by().values("bucket")
-               .annotate(people=Count("id"), met=Count("id", filter=Q(study_hours__gte=F("required_hours"))),
-                         total=Sum("study_hours")))
+    sql, params = _members_sql(year, *_scope_sql(org, True, None))
+    grouped = _fetch(
+        f"SELECT SUBSTR(x.org_path, 1, {int(width)}) AS bucket, COUNT(*) AS people, "
+        f"SUM(CASE WHEN x.hours >= x.required THEN 1 ELSE 0 END) AS met, SUM(x.hours) AS total "
+        f"FROM ({sql}) x GROUP BY SUBSTR(x.org_path, 1, {int(width)})", params)
     children = list(Organization.objects.filter(path__startswith=org.path, depth=org.depth + 1).order_by("path"))
     parts = {c.path: Coverage(c) for c in children}
     own, total = Coverage(org), Coverage(org)
@@ -236,7 +277,7 @@ def coverage(org: Organization, year: int) -> tuple[Coverage, list[Coverage]]:
         cov = parts.get(g["bucket"], own)  # org's own members: their path is shorter than width
         for c in (cov, total):
             c.people += g["people"]
-            c.met += g["met"]
+            c.met += int(g["met"] or 0)
             c.hours += as_hours(g["total"])
     parts_list = ([own] if own.people else []) + [p for p in parts.values() if p.people or p.org.kind != "party_group"]
     return total, parts_list

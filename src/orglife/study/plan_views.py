@@ -297,11 +297,7 @@ def study_mine(request):
     items = list(plan_queries.items_for_member(member, year))
     for i in items:
         i.done = plan_queries.item_done(i)
-    from orglife.orgs.models import Member
-
-    own = Member.objects.filter(pk=member.pk)
-    verdict = plan_queries.rows(plan_queries.with_hours(own, year).values(
-        "id", "name", "org__name", "org__path", "study_hours", "on_committee"))[0].verdict
+    verdict = plan_queries.member_row(member, year).verdict
     setting, lines = points.member_ledger(member, year)
     return render(request, "study/plan_mine.html", {
         "member": member, "year": year, "items": items, "verdict": verdict,
@@ -321,7 +317,7 @@ def _hours_args(request, code):
     can_subtree = scope.covers_subtree(request.user, org) and org.numchild > 0 and not org.is_branch
     subtree = can_subtree and request.GET.get("subtree") == "1"
     short = request.GET.get("short") == "1"
-    return org, year, can_subtree, subtree, short, plan_queries.hours_queryset(org, year, subtree=subtree, short=short)
+    return org, year, can_subtree, subtree, short, plan_queries.HoursReport(org, year, subtree=subtree, short=short)
 
 
 @login_required
@@ -331,9 +327,9 @@ def hours_report(request, code):
     page = Paginator(qs, settings.ORGLIFE_PAGE_SIZE).get_page(request.GET.get("page"))
     query = f"year={year}" + ("&subtree=1" if subtree else "") + ("&short=1" if short else "")
     return render(request, "study/hours_report.html", {
-        "org": org, "year": year, "page": page, "rows": plan_queries.rows(page.object_list), "can_subtree": can_subtree,
+        "org": org, "year": year, "page": page, "rows": page.object_list, "can_subtree": can_subtree,
         "subtree": subtree, "short": short, "query": query, "count": page.paginator.count,
-        "short_count": None if short else plan_queries.hours_queryset(org, year, subtree=subtree, short=True).count(),
+        "short_count": None if short else plan_queries.HoursReport(org, year, subtree=subtree, short=True).count(),
         "rule_member": rules.minimum_rule(rules.MEMBER), "rule_committee": rules.minimum_rule(rules.COMMITTEE),
     })
 
@@ -348,7 +344,7 @@ def _xlsx(body: bytes, filename: str) -> HttpResponse:
 @require_GET
 def hours_xlsx(request, code):
     org, year, _can, subtree, short, qs = _hours_args(request, code)
-    rows = plan_queries.rows(qs[: settings.ORGLIFE_MAX_EXPORT_ROWS + 1])
+    rows = qs[: settings.ORGLIFE_MAX_EXPORT_ROWS + 1]
     if len(rows) > settings.ORGLIFE_MAX_EXPORT_ROWS:
         return HttpResponse(f"导出行数超过上限（{settings.ORGLIFE_MAX_EXPORT_ROWS}行），请缩小范围。", status=400)
     audit.record(actor=request.user, action="study.hours_export", target=org, org=org,
