@@ -8,11 +8,12 @@ officers' writes to one run serialize. A finalized run is read-only.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import time
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from orglife.core import audit
@@ -23,6 +24,7 @@ from . import scorecard_rules as sr
 from .scorecard_models import AssessmentInput, AssessmentResult, AssessmentRun, InputKind, RunStatus
 
 BATCH = 2000
+PARALLEL_MIN = 500  # organizations: below this a run takes well under a second anyway
 
 
 def card_of(run: AssessmentRun) -> sr.Scorecard:
@@ -60,23 +62,28 @@ def run_create(*, actor, org, year: int, scorecard_key: str, on: dt.date | None 
 def run_compute(*, actor, run: AssessmentRun, on: dt.date | None = None,
                 progress: Callable[[str], None] | None = None) -> AssessmentRun:
     """Compute every assessed organization's score from the records (set-based, indicators.py),
-    rank them and propose grades within the quotas. Officers' entries and grade changes stay."""
+    rank them and propose grades within the quotas. Officers' entries and grade changes stay.
+
+    The records are read before the write transaction (on PostgreSQL, large subtrees read the
+    indicators in parallel connections); the run is then locked, scored and saved at once."""
     started = time.monotonic()
     on = on or timezone.localdate()
+    if run.status == RunStatus.FINAL:
+        raise ServiceError({"__all__": "该考核已定级，不能再修改"})
+    card = card_of(run)
+    orgs = indicators.assessed_orgs(run.org, card.applies_to)
+    tree = indicators.Subtree(run.org, run.year, on, orgs)
+    parallel = connection.vendor == "postgresql" and len(orgs) >= PARALLEL_MIN and not connection.in_atomic_block
+    facts = indicators.compute(card, tree, progress, parallel=parallel)
     with transaction.atomic():
         run = _lock(run)
-        card = card_of(run)
-        orgs = indicators.assessed_orgs(run.org, card.applies_to)
-        tree = indicators.Subtree(run.org, run.year, on, orgs)
-        facts = indicators.compute(card, tree, progress)
         inputs = _inputs(run)
         kept = {oid: (g, why) for oid, g, why in run.results.exclude(grade_reason="").values_list("org_id", "grade", "grade_reason")}
         results = []
-        for oid in orgs:
+        for oid, row in orgs.items():
             score = sr.score_org(card, facts.get(oid, {}), inputs.get(oid, {}))
-            name, path = orgs[oid].name, orgs[oid].path
             results.append(AssessmentResult(
-                run=run, org_id=oid, org_name=name, org_path=path, base=score.base, deductions=score.deductions,
+                run=run, org_id=oid, org_name=row.name, org_path=row.path, base=score.base, deductions=score.deductions,
                 survey=score.survey, bonus=score.bonus, total=score.total, cap=score.cap or "",
                 lines=[line.as_dict() for line in score.lines]))
         _rank_and_propose(card, results)
@@ -86,7 +93,7 @@ def run_compute(*, actor, run: AssessmentRun, on: dt.date | None = None,
         if progress:
             progress("保存结果")
         run.results.all().delete()
-        AssessmentResult.objects.bulk_create(results, batch_size=BATCH)
+        _save(results)
         run.org_count = len(results)
         run.computed_at = timezone.now()
         run.compute_seconds = round(time.monotonic() - started, 2)
@@ -94,6 +101,24 @@ def run_compute(*, actor, run: AssessmentRun, on: dt.date | None = None,
         audit.record(actor=actor, action="assessment.compute", target=run, org=run.org,
                      changes={"orgs": [None, len(results)]})
     return run
+
+
+COPY_FIELDS = ("run_id", "org_id", "org_name", "org_path", "base", "deductions", "survey", "bonus", "total", "cap",
+               "rank", "proposed_grade", "grade", "grade_reason", "lines")
+
+
+def _save(results: list[AssessmentResult]) -> None:
+    """Insert the results: COPY on PostgreSQL (bulk_create spends ~2 ms a row adapting the JSON
+    lines: 44,000 rows took over a minute), bulk_create elsewhere."""
+    if connection.vendor != "postgresql" or len(results) < PARALLEL_MIN:
+        AssessmentResult.objects.bulk_create(results, batch_size=BATCH)
+        return
+    table = AssessmentResult._meta.db_table
+    with connection.cursor() as cur, cur.cursor.copy(f"COPY {table} ({', '.join(COPY_FIELDS)}) FROM STDIN") as copy:
+        for r in results:
+            copy.write_row((r.run_id, r.org_id, r.org_name, r.org_path, r.base, r.deductions, r.survey, r.bonus, r.total,
+                            r.cap, r.rank, r.proposed_grade, r.grade, r.grade_reason,
+                            json.dumps(r.lines, ensure_ascii=False)))
 
 
 def _inputs(run: AssessmentRun, org_id: int | None = None) -> dict[int, dict[tuple[str, str], sr.Input]]:

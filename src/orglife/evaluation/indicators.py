@@ -13,13 +13,15 @@ definition), evaluation appraisals, dues.queries (the unpaid-run annotation).
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections import Counter, defaultdict
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import Case, Count, F, IntegerField, Max, Q, Value, When
 from django.utils import timezone
 
@@ -27,6 +29,8 @@ from orglife.orgs.models import ON_ROSTER, Member, Organization, Term
 from orglife.rules.loader import get_profile
 
 from .scorecard_rules import Fact, Scorecard
+
+WORKERS = 3  # parallel reads of a large run (PostgreSQL): the database does most of the work
 
 
 @dataclass
@@ -39,6 +43,8 @@ class Subtree:
     on: dt.date
     orgs: dict[int, OrgRow]
     _memo: dict = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _key_locks: dict = field(default_factory=dict)
 
     @property
     def start(self) -> dt.date:
@@ -49,9 +55,13 @@ class Subtree:
         return min(dt.date(self.year, 12, 31), self.on)
 
     def memo(self, key: str, compute: Callable):
-        if key not in self._memo:
-            self._memo[key] = compute()
-        return self._memo[key]
+        """compute() once per key, also when indicators run in threads."""
+        with self._lock:
+            key_lock = self._key_locks.setdefault(key, threading.Lock())
+        with key_lock:
+            if key not in self._memo:
+                self._memo[key] = compute()
+            return self._memo[key]
 
     @staticmethod
     def records(count: int, link: str, query: str = "") -> dict:
@@ -363,20 +373,42 @@ DEDUCTIONS: dict[str, Callable[..., dict[int, Fact]]] = {
 }
 
 
-def compute(card: Scorecard, t: Subtree, progress: Callable[[str], None] | None = None) -> dict[int, dict[str, Fact]]:
-    """Every automatic fact of the scorecard for the assessed organizations: {org id: {id: Fact}}."""
-    facts: dict[int, dict[str, Fact]] = {oid: {} for oid in t.orgs}
+def compute(card: Scorecard, t: Subtree, progress: Callable[[str], None] | None = None,
+            parallel: bool = False) -> dict[int, dict[str, Fact]]:
+    """Every automatic fact of the scorecard for the assessed organizations: {org id: {id: Fact}}.
+    parallel: read the indicators in WORKERS threads, each with its own database connection
+    (PostgreSQL, outside a transaction: the reads are independent aggregates)."""
+    tasks: list[tuple[str, str, Callable[[], dict[int, Fact]]]] = []
     for ind in card.leaves():
         if ind.auto:
-            for oid, fact in INDICATORS[ind.auto](t).items():
-                facts[oid][ind.id] = fact
-            if progress:
-                progress(ind.label)
+            tasks.append((ind.id, ind.label, lambda f=INDICATORS[ind.auto]: f(t)))
     for d in card.deductions:
         if d.auto:
             params = {k: v for k, v in d.params.items() if k in ("months", "kind")}
-            for oid, fact in DEDUCTIONS[d.auto](t, **params).items():
-                facts[oid][d.id] = fact
-            if progress:
-                progress(d.label)
+            tasks.append((d.id, d.label, lambda f=DEDUCTIONS[d.auto], p=params: f(t, **p)))
+    facts: dict[int, dict[str, Fact]] = {oid: {} for oid in t.orgs}
+
+    def merge(fid: str, label: str, found: dict[int, Fact]) -> None:
+        for oid, fact in found.items():
+            if oid in facts:
+                facts[oid][fid] = fact
+        if progress:
+            progress(label)
+
+    if not parallel:
+        for fid, label, task in tasks:
+            merge(fid, label, task())
+        return facts
+
+    def run(task):
+        try:
+            return task()
+        finally:
+            connections.close_all()  # this thread's connection
+
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        futures = {pool.submit(run, task): (fid, label) for fid, label, task in tasks}
+        for future in as_completed(futures):
+            fid, label = futures[future]
+            merge(fid, label, future.result())
     return facts
