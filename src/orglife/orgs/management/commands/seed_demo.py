@@ -142,6 +142,9 @@ class Command(BaseCommand):
         from orglife.inspection import life_demo
 
         life_demo.seed(orgs["ZB01"], today)  # the 2026 组织生活会 being prepared
+        from orglife.evaluation import appraisal_demo
+
+        appraisal_demo.seed(orgs["ZB01"], today)  # last year's 民主评议党员 finished, this year's in 个人自评
 
     def terms(self, orgs, members) -> None:
         for code, _name, _kind, _parent, size, _prob, started, committee in TREE:
