@@ -191,7 +191,7 @@ def appraisal_grades(request, pk):
     def choices_for(p):
         return services.grade_options(p.is_probationary, ev.probationary_mode)
 
-    form = GradeForm(request.POST or None, participants=participants, choices_for=choices_for)
+    form = GradeForm(request.POST if request.method == "POST" else None, participants=participants, choices_for=choices_for)
     status = 200
     if request.method == "POST":
         if form.is_valid():

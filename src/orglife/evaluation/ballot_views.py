@@ -51,7 +51,7 @@ def ballot_vote(request, pk):
     if ballot.status != BallotStatus.OPEN or roll.has_voted:
         return render(request, "evaluation/ballot_vote.html", ctx, status=200 if request.method == "GET" else 409)
     questions = BallotQuestion.objects.filter(ballot=ballot).prefetch_related("options")
-    form = VoteForm(request.POST or None, questions=questions)
+    form = VoteForm(request.POST if request.method == "POST" else None, questions=questions)
     if request.method == "POST":
         if form.is_valid():
             try:
@@ -73,7 +73,7 @@ def ballot_receipt(request, pk):
     roll = ballot_queries.voter_status(ballot, getattr(request.user, "member", None))
     if roll is None and not scope.can_view(request.user, ballot.org):
         raise PermissionDenied("您没有查看该投票的权限")
-    form = ReceiptForm(request.POST or None)
+    form = ReceiptForm(request.POST if request.method == "POST" else None)
     counted = None
     if request.method == "POST" and form.is_valid():
         counted = ballot_queries.receipt_counted(ballot, form.cleaned_data["code"])

@@ -92,3 +92,10 @@ def test_queries_do_not_grow_with_the_number_of_members(client, demo, django_ass
         assert client.get(reverse("ballot_vote", args=[ev.ballot_id])).status_code == 200
     with django_assert_max_num_queries(22):
         assert client.post(reverse("ballot_vote", args=[ev.ballot_id]), post_data(ev.ballot)).status_code == 200
+
+
+def test_an_empty_post_names_every_missing_choice(client, demo, voting):
+    client.force_login(demo.member)
+    r = client.post(reverse("ballot_vote", args=[voting.ballot_id]), {})
+    assert r.status_code == 400 and r.content.decode().count("请为“") == 5
+    assert not CastBallot.objects.exists()
