@@ -109,6 +109,9 @@ class Scorecard:
         return f"{self.id}@{self.version}"
 
     def leaves(self) -> list[Indicator]:
+        cached = self.__dict__.get("_leaves")
+        if cached is not None:
+            return cached
         out: list[Indicator] = []
 
         def walk(items):
@@ -118,6 +121,7 @@ class Scorecard:
                 else:
                     out.append(i)
         walk(self.indicators)
+        object.__setattr__(self, "_leaves", out)  # frozen: cache outside the fields (score_org asks per organization)
         return out
 
     @property
@@ -402,15 +406,24 @@ def score_org(card: Scorecard, facts: dict[str, Fact], inputs: dict[tuple[str, s
     (kind, id) with kind in manual, adjust, deduction, veto, survey, bonus."""
     lines: list[Line] = []
     base = Decimal(0)
+    memo = card.__dict__.get("_points")
+    if memo is None or len(memo) > 100_000:
+        memo = {}
+        object.__setattr__(card, "_points", memo)  # (indicator, rate, words) → points and text: a run repeats them
     for ind in card.leaves():
         group = " / ".join(ind.path)
         if ind.auto:
             fact = facts.get(ind.id, Fact())
-            points = indicator_points(ind, fact.value)
-            if fact.value is None:
-                text = (fact.explanation or "无可统计的记录") + ("，按满分计" if ind.when_empty == "full" else "，按0分计")
-            else:
-                text = f"{fact.explanation}：{fact.value:.1%} × {ind.weight}分 = {points}分"
+            key = (ind.id, fact.value, fact.explanation)
+            found = memo.get(key)
+            if found is None:
+                points = indicator_points(ind, fact.value)
+                if fact.value is None:
+                    text = (fact.explanation or "无可统计的记录") + ("，按满分计" if ind.when_empty == "full" else "，按0分计")
+                else:
+                    text = f"{fact.explanation}：{fact.value:.1%} × {ind.weight}分 = {points}分"
+                found = memo[key] = (points, text)
+            points, text = found
             line = Line(ind.id, ind.label, "indicator", points, ind.weight, text, ind.source, fact.value,
                         dict(fact.records), group=group, fact=fact)
         else:
