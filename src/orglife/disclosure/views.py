@@ -97,8 +97,12 @@ def withdraw(request, pk):
         try:
             services.withdraw(actor=request.user, publication=pub, reason=form.cleaned_data["reason"])
         except ServiceError as exc:
+            pub = _get_publication(pk)
             for message in exc.errors.values():
-                form.add_error("reason", message)
+                if pub.is_withdrawn:  # no form is shown any more: say it above the page
+                    messages.error(request, message)
+                else:
+                    form.add_error("reason", message)
         else:
             messages.success(request, "已撤回")
             return redirect("disclosure_detail", pub.pk)
