@@ -19,7 +19,7 @@ class ReviewStatus(models.TextChoices):
     CLOSED = "closed", "已结束"
 
 
-class DutyReview(models.Model):
+class DutyReportReview(models.Model):
     org = models.ForeignKey("orgs.Organization", verbose_name="组织评议的党组织", on_delete=models.PROTECT,
                             related_name="duty_reviews")
     year = models.PositiveIntegerField("年度")
@@ -43,7 +43,7 @@ class DutyReview(models.Model):
 
 
 class Reviewer(models.Model):
-    review = models.ForeignKey(DutyReview, on_delete=models.CASCADE, related_name="reviewers")
+    review = models.ForeignKey(DutyReportReview, on_delete=models.CASCADE, related_name="reviewers")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     name = models.CharField("评议人", max_length=60)
 
@@ -57,7 +57,7 @@ class Reviewer(models.Model):
 class DutyReport(models.Model):
     """One branch's secretary (frozen at opening) and their report, then their result."""
 
-    review = models.ForeignKey(DutyReview, on_delete=models.CASCADE, related_name="reports")
+    review = models.ForeignKey(DutyReportReview, on_delete=models.CASCADE, related_name="reports")
     branch = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="+")
     branch_name = models.CharField("党支部", max_length=100)
     secretary = models.ForeignKey("orgs.Member", null=True, blank=True, on_delete=models.PROTECT, related_name="+")

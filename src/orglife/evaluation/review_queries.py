@@ -15,26 +15,26 @@ from orglife.core import scope
 from orglife.core.models import RoleGrant
 from orglife.orgs.models import Member
 
-from .review_models import DutyReport, DutyReview, Reviewer, ReviewSheet
+from .review_models import DutyReport, DutyReportReview, Reviewer, ReviewSheet
 
 CANDIDATES = 200
 
 
 @dataclass
 class Access:
-    review: DutyReview
+    review: DutyReportReview
     manager: bool
     reviewer: Reviewer | None
 
 
-def get_review(pk: int) -> DutyReview:
+def get_review(pk: int) -> DutyReportReview:
     try:
-        return DutyReview.objects.select_related("org").get(pk=pk)
-    except (DutyReview.DoesNotExist, ValueError):
+        return DutyReportReview.objects.select_related("org").get(pk=pk)
+    except (DutyReportReview.DoesNotExist, ValueError):
         raise Http404("述职评议不存在") from None
 
 
-def access(user, review: DutyReview) -> Access:
+def access(user, review: DutyReportReview) -> Access:
     manager = scope.can_manage(user, review.org)
     reviewer = review.reviewers.filter(user=user).first() if user.is_authenticated else None
     return Access(review, manager, reviewer)
@@ -54,10 +54,10 @@ def get_report_for_user(user, pk: int) -> tuple[DutyReport, Access, bool]:
 
 
 def org_reviews(org):
-    return DutyReview.objects.filter(org=org).annotate(n=Count("reports")).order_by("-year", "-id")
+    return DutyReportReview.objects.filter(org=org).annotate(n=Count("reports")).order_by("-year", "-id")
 
 
-def reports_with_progress(review: DutyReview, reviewer: Reviewer | None = None):
+def reports_with_progress(review: DutyReportReview, reviewer: Reviewer | None = None):
     """The review's reports with how many sheets are in (and, for a reviewer, whether theirs is)."""
     qs = review.reports.annotate(n_sheets=Count("score_sheets"))
     if reviewer is not None:
@@ -80,7 +80,7 @@ def my_reports(user):
 
 
 def my_reviewing(user):
-    return (DutyReview.objects.filter(reviewers__user=user).select_related("org").order_by("-year", "-id")[:50])
+    return (DutyReportReview.objects.filter(reviewers__user=user).select_related("org").order_by("-year", "-id")[:50])
 
 
 def reviewer_candidates(org) -> list:

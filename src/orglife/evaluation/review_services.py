@@ -21,7 +21,7 @@ from orglife.orgs.models import Organization, PostHolding
 from orglife.orgs.services import ServiceError
 
 from . import scorecard_rules as sr
-from .review_models import DutyReport, DutyReview, Reviewer, ReviewSheet, ReviewStatus
+from .review_models import DutyReport, DutyReportReview, Reviewer, ReviewSheet, ReviewStatus
 
 BRANCH_KINDS = ("branch", "joint_branch")
 PDF = "application/pdf"
@@ -69,7 +69,7 @@ def secretaries_below(org: Organization) -> list[tuple[Organization, object]]:
 
 
 def review_open(*, actor, org: Organization, year: int, items_text: str, ranked: bool, reviewer_ids: list[int],
-                today: dt.date | None = None) -> DutyReview:
+                today: dt.date | None = None) -> DutyReportReview:
     today = today or timezone.localdate()
     items = parse_items(items_text)
     if org.kind in BRANCH_KINDS or org.kind == "party_group":
@@ -83,9 +83,9 @@ def review_open(*, actor, org: Organization, year: int, items_text: str, ranked:
     if not rows:
         raise ServiceError({"__all__": "本组织下没有党支部"})
     with transaction.atomic():
-        if DutyReview.objects.filter(org=org, year=year).exists():
+        if DutyReportReview.objects.filter(org=org, year=year).exists():
             raise ServiceError({"year": f"{year}年度的述职评议已经开始"})
-        review = DutyReview.objects.create(org=org, year=year, items=items, ranked=ranked, opened_on=today,
+        review = DutyReportReview.objects.create(org=org, year=year, items=items, ranked=ranked, opened_on=today,
                                            created_by=actor)
         Reviewer.objects.bulk_create([Reviewer(review=review, user=u, name=_user_name(u)) for u in users])
         DutyReport.objects.bulk_create([
@@ -101,8 +101,8 @@ def _user_name(user) -> str:
     return (member.name if member else "") or user.get_full_name() or user.username
 
 
-def _lock_open(review: DutyReview) -> DutyReview:
-    locked = DutyReview.objects.select_for_update().get(pk=review.pk)
+def _lock_open(review: DutyReportReview) -> DutyReportReview:
+    locked = DutyReportReview.objects.select_for_update().get(pk=review.pk)
     if locked.status != ReviewStatus.OPEN:
         raise ServiceError({"__all__": "述职评议已结束"})
     return locked
@@ -197,7 +197,7 @@ def aggregate(items: list[dict], sheets: list[dict[str, str]]) -> tuple[dict[str
     return averages, sr.q2(sum(weights[k] * v for k, v in averages.items()) / total_weight)
 
 
-def review_close(*, actor, review: DutyReview, today: dt.date | None = None) -> DutyReview:
+def review_close(*, actor, review: DutyReportReview, today: dt.date | None = None) -> DutyReportReview:
     with transaction.atomic():
         review = _lock_open(review)
         reports = list(review.reports.all())

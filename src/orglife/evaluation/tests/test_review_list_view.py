@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from orglife.evaluation.review_models import DutyReview
+from orglife.evaluation.review_models import DutyReportReview
 
 from .review_helpers import ITEMS, make_secretary, open_review
 
@@ -18,7 +18,7 @@ def test_it_opens_a_review(client, demo):
     client.force_login(demo.officer)
     r = client.post("/orgs/ZZ/reviews/new/", {"year": 2026, "items": ITEMS, "ranked": "on",
                                               "reviewers": [demo.officer.pk]})
-    review = DutyReview.objects.get()
+    review = DutyReportReview.objects.get()
     assert r.status_code == 302 and r["Location"] == f"/reviews/{review.pk}/"
     assert review.reports.count() == 2 and review.ranked
 
@@ -29,7 +29,7 @@ def test_bad_items_keep_the_input(client, demo):
     assert r.status_code == 400
     body = r.content.decode()
     assert "第1行" in body and "职责 很多" in body
-    assert not DutyReview.objects.exists()
+    assert not DutyReportReview.objects.exists()
 
 
 def test_it_403s(client, demo):
