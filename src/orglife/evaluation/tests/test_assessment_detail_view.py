@@ -100,3 +100,13 @@ def test_compute_query_count_does_not_grow(demo, django_assert_max_num_queries):
     with django_assert_max_num_queries(len(small.captured_queries) + 2):
         services.run_compute(actor=demo.officer, run=run)
     assert run.results.count() == 17
+
+
+def test_wrong_org_is_403(client, demo):
+    run = make_run(demo, org=demo.dw, actor=demo.admin)  # DW's run: ZZ's officer does not see DW
+    client.force_login(demo.officer)
+    assert client.get(f"/assessments/{run.pk}/").status_code == 403
+    assert client.get(f"/assessments/{run.pk}/orgs/ZB1/").status_code == 403
+    assert client.get(f"/assessments/{run.pk}/ranking.pdf").status_code == 403
+    client.force_login(demo.admin)
+    assert client.get(f"/assessments/{run.pk}/").status_code == 200
