@@ -78,6 +78,8 @@ class Status(models.TextChoices):
     MOBILE = "mobile", "流动党员"
     SUSPENDED = "suspended", "停止党籍"
     TRANSFERRED_OUT = "transferred_out", "已转出"
+    # 取消预备党员资格 (党章 Art. 7, recorded by the recruitment file's conclusion): no longer a member.
+    PROBATION_CANCELLED = "probation_cancelled", "已取消预备党员资格"
     DECEASED = "deceased", "已去世"
 
 

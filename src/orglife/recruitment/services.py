@@ -478,8 +478,9 @@ def conclude(*, actor, applicant: Applicant, today: dt.date | None = None) -> Ap
             applicant.status = ApplicantStatus.FULL
             action = "recruitment.convert"
         else:
-            # The roster has no status for a cancelled probationer yet: the file says so, and the
-            # member record is left for the secretary to settle (see decision 0020).
+            # Off the roster, the record kept (the member's history and meetings stay readable).
+            org_services.member_update(actor=actor, member=member, today=today,
+                                       data={"status": Status.PROBATION_CANCELLED})
             applicant.status = ApplicantStatus.CANCELLED
             action = "recruitment.cancel"
         applicant.save(update_fields=["status", "updated_at"])

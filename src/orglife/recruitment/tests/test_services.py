@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from orglife.conftest import TODAY, new_id
 from orglife.core.models import AuditEvent
-from orglife.orgs.models import Member
+from orglife.orgs.models import ON_ROSTER, Member
 from orglife.orgs.services import ServiceError
 from orglife.recruitment import services
 from orglife.recruitment.models import Applicant, ApplicantStatus, Step
@@ -195,6 +195,10 @@ def test_cancellation_closes_the_file(demo):
     services.conclude(actor=None, applicant=Applicant.objects.get(pk=a.pk), today=TODAY)
     a.refresh_from_db()
     assert a.status == ApplicantStatus.CANCELLED and a.next_step == "" and a.next_due is None
+    member = Member.objects.get(pk=a.member_id)
+    assert member.status == "probation_cancelled" and not member.has_voting_rights
+    demo.zb1.refresh_from_db()
+    assert not Member.objects.filter(pk=member.pk, status__in=ON_ROSTER).exists()  # off the roster, record kept
     with pytest.raises(ServiceError, match="不能再记录"):
         f.record(a, "archive", dt.date(2026, 8, 1))
 
