@@ -115,7 +115,7 @@ def explain(client: Client, url: str) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", type=int, default=30, help="timed requests per page")
-    parser.add_argument("--export-n", type=int, default=5, help="timed requests per export")
+    parser.add_argument("--export-n", type=int, default=5, help="timed requests per export (0: skip the exports)")
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--only", default="", help="run only requests whose label contains this text")
     parser.add_argument("--json", default="", help="also write the results to this file")
@@ -148,7 +148,7 @@ def main() -> int:
     print("-" * len(header))
     results, failed = [], False
     for label, url, user, target, is_export in scenarios(county, admin, manager):
-        if args.only and args.only not in label:
+        if (args.only and args.only not in label) or (is_export and args.export_n < 1):
             continue
         client = clients[user.pk]
         for _ in range(1 if is_export else args.warmup):
