@@ -91,6 +91,10 @@ class Filters:
             parts.append(f"组织：{self.org.name}")
         return "；".join(parts) or "全部问题"
 
+    def listed_count(self, summary: Ledger) -> int:
+        """How many problems `listed` holds, from the summary of the same queryset."""
+        return summary.rates.total + (summary.withdrawn if self.status == rollup.WITHDRAWN else 0)
+
     def listed(self, qs: QuerySet) -> QuerySet:
         """The problems the list and the exports show: withdrawn ones only when asked for."""
         return qs if self.status == rollup.WITHDRAWN else qs.exclude(status=rollup.WITHDRAWN)
@@ -170,6 +174,22 @@ def ledger(qs: QuerySet, today: dt.date) -> Ledger:
     by_org = [(orgs[o], n, s, late, rollup.percent(p)) for o, n, s, late, p in per_org]
     withdrawn = status_counts.get(rollup.WITHDRAWN, 0)
     return Ledger(rates, progress_sum / total if total else None, by_source, by_status, by_org, withdrawn)
+
+
+class Counted:
+    """A sliceable sequence whose length is already known: the paginator need not count it."""
+
+    def __init__(self, items, n: int):
+        self.items, self.n = items, n
+
+    def count(self) -> int:
+        return self.n
+
+    def __len__(self) -> int:
+        return self.n
+
+    def __getitem__(self, key):
+        return self.items[key]
 
 
 def ledger_ids(qs: QuerySet) -> QuerySet:

@@ -82,10 +82,11 @@ def _signs_off(user) -> bool:
 @require_GET
 def ledger(request, code):
     org, today, filters, qs = _filtered(request, code)
-    listed = filters.listed(qs)
-    # Paginate the ids alone (a narrow sort even on page 2,000), then load the page's rows.
-    page = Paginator(queries.ledger_ids(listed), settings.ORGLIFE_PAGE_SIZE).get_page(request.GET.get("page"))
     summary = queries.ledger(qs, today)
+    # Paginate the ids alone (a narrow sort even on page 2,000; the count comes from the
+    # summary), then load the page's rows.
+    ids = queries.Counted(queries.ledger_ids(filters.listed(qs)), filters.listed_count(summary))
+    page = Paginator(ids, settings.ORGLIFE_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = queries.rows(queries.ledger_rows(Problem.objects.filter(pk__in=list(page.object_list))), today)
     query = request.GET.copy()
     query.pop("page", None)

@@ -69,10 +69,14 @@ def test_the_page_lists_them_only_when_filtered(client, demo):
     r = client.get(reverse("ledger", args=["ZB1"]))
     body = r.content.decode()
     assert [row.problem.description for row in r.context["rows"]] == ["真实的问题"]
+    assert r.context["page"].paginator.count == 1
     assert "已撤销的问题 1 个不计入以上统计" in body and "status=withdrawn" in body
     r = client.get(reverse("ledger", args=["ZB1"]), {"status": "withdrawn"})
     assert [row.problem.description for row in r.context["rows"]] == ["登记错误的问题"]
+    assert r.context["page"].paginator.count == 1
     assert r.context["rates"].total == 0 and not r.context["rows"][0].overdue
+    r = client.get(reverse("ledger", args=["ZB1"]), {"status": "overdue"})
+    assert r.context["page"].paginator.count == 0 and r.context["rows"] == []
 
 
 def test_their_open_measures_are_not_overdue_to_dos(demo):
