@@ -127,7 +127,7 @@ def appraisal_advance(*, actor, evaluation: MemberEvaluation, today: dt.date | N
             missing = [p.name for p in participants if p.graded and not p.grade]
             if missing:
                 raise ServiceError({"stage": f"尚未评定等次：{'、'.join(missing[:10])}{'等' if len(missing) > 10 else ''}"})
-            _check_cap(evaluation, participants)
+            _check_cap(evaluation, participants, cap_mode(evaluation))
             _open_handling(actor, evaluation, [p for p in participants if p.grade == Grade.UNQUALIFIED], today)
             evaluation.finished_on = today
         evaluation.stage = STAGE_ORDER[STAGE_ORDER.index(old) + 1]
@@ -182,14 +182,27 @@ def appraisal_comment(*, actor, author: Participant, subject: Participant, text:
     return comment
 
 
-def _check_cap(evaluation: MemberEvaluation, participants: list[Participant]) -> None:
+def excellent_over_cap(evaluation: MemberEvaluation, participants: list[Participant]) -> str | None:
+    """The message when more than 1/N of the members graded are 优秀, else None."""
     graded = [p for p in participants if p.graded]
     excellent = sum(1 for p in graded if p.grade == Grade.EXCELLENT)
     cap = evaluation.excellent_cap(len(graded))
-    if excellent > cap:
-        raise ServiceError({"grades": (
-            f"评为优秀的共 {excellent} 人，超过参评党员 {len(graded)} 人的1/{evaluation.excellent_one_in}"
-            f"（按取整数部分计算，最多 {cap} 人）")})
+    if excellent <= cap:
+        return None
+    return (f"评为优秀的共 {excellent} 人，超过参评党员 {len(graded)} 人的1/{evaluation.excellent_one_in}"
+            f"（按取整数部分计算，最多 {cap} 人）")
+
+
+def cap_mode(evaluation: MemberEvaluation) -> str:
+    # The cap (appraisal.excellent_one_in) is tagged S, so whether it refuses the grades is the
+    # profile option appraisal_excellent_cap: "enforce" (the default, as issue 6 asks) or "warn".
+    return evaluation.org.profile().options.get("appraisal_excellent_cap", "enforce")
+
+
+def _check_cap(evaluation: MemberEvaluation, participants: list[Participant], mode: str = "enforce") -> None:
+    message = excellent_over_cap(evaluation, participants)
+    if message and mode == "enforce":
+        raise ServiceError({"grades": message})
 
 
 def appraisal_grade(
@@ -222,7 +235,7 @@ def appraisal_grade(
                 changed.append(p)
         if errors:
             raise ServiceError(errors)
-        _check_cap(evaluation, participants)
+        _check_cap(evaluation, participants, cap_mode(evaluation))
         Participant.objects.bulk_update(changed, ["grade", "grade_reason", "graded_by"])
         if changed:
             audit.record(actor=actor, action="appraisal.grade", target=evaluation, org=evaluation.org, changes=changes)

@@ -196,11 +196,13 @@ def appraisal_grades(request, pk):
     if request.method == "POST":
         if form.is_valid():
             try:
-                services.appraisal_grade(actor=request.user, evaluation=ev, grades=form.grades())
+                saved = services.appraisal_grade(actor=request.user, evaluation=ev, grades=form.grades())
             except ServiceError as exc:
                 form.add_service_errors(exc.errors)
             else:
                 messages.success(request, "评定等次已保存。")
+                if over := services.excellent_over_cap(ev, saved):  # the "warn" profile option
+                    messages.warning(request, over + "，请复核。")
                 return redirect("appraisal_detail", pk=pk)
         status = 400
     tallies = q.tallies_by_member(ev).by_key()

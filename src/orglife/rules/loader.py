@@ -171,7 +171,8 @@ def apply_profile(base: Profile, data: dict, where: str) -> Profile:
 OPTION_BOUNDS = {"sign_in_window_seconds": (10, 30), "late_entry_days": (1, 30), "term_warning_months": (1, 12),
                  "todo_horizon_days": (1, 31), "ballot_min_cast": (5, 100)}
 OPTION_CHOICES = {"talk_mode": {"coverage", "pairwise"},
-                  "appraisal_probationary": {"graded", "no_excellent", "not_graded"}}
+                  "appraisal_probationary": {"graded", "no_excellent", "not_graded"},
+                  "appraisal_excellent_cap": {"enforce", "warn"}}
 
 
 def _check_options(options: dict, where: str) -> None:

@@ -37,3 +37,12 @@ def test_the_check_accepts_exactly_the_grades_within_the_cap(rows):
 def test_the_national_library_says_one_in_three():
     rule = get_profile().rule("appraisal.excellent_one_in")
     assert rule.value == 3 and rule.conf == "S" and rule.tighten == "up"
+
+
+def test_a_profile_may_make_the_cap_advice_only():
+    ev = MemberEvaluation(excellent_one_in=3)
+    people = [Participant(graded=True, grade=Grade.EXCELLENT) for _ in range(3)]
+    with pytest.raises(ServiceError):
+        _check_cap(ev, people)
+    _check_cap(ev, people, "warn")  # the rule is tagged S: a profile may turn the refusal into a warning
+    assert get_profile().options["appraisal_excellent_cap"] == "enforce"
