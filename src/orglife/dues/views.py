@@ -183,8 +183,15 @@ def _first_month(ledger, today: dt.date) -> dt.date:
     month = rules.month_start(today)
     if ledger.profiles:
         return month
+    window = rules.add_months(month, -rules.backpay_limit())
+    # A member who came from outside orglife owes from the month after the one their
+    # introduction letter says dues were paid up to (组织关系转接 records it).
+    letter = (ledger.member.transfers.filter(kind="in", paid_up_to__isnull=False)
+              .order_by("-pk").values_list("paid_up_to", flat=True).first())
+    if letter is not None:
+        return max(rules.add_months(rules.month_start(letter), 1), window)
     admitted = rules.month_start(ledger.member.admitted_on)
-    return max(admitted, rules.add_months(month, -rules.backpay_limit()))
+    return max(admitted, window)
 
 
 @login_required

@@ -108,3 +108,19 @@ def test_a_new_probationer_profile_defaults_to_the_admitting_month(client, demo,
     client.force_login(demo.secretary)
     text = client.get(url(probationer)).content.decode()
     assert f'name="effective_month" value="{admitted:%Y-%m}"' in text
+
+
+def test_a_member_from_outside_owes_from_the_month_after_their_letter(client, demo, today):
+    import datetime as dt
+
+    from orglife.conftest import member_data
+    from orglife.orgs import transfer_services
+
+    paid = (today.replace(day=1) - dt.timedelta(days=40)).replace(day=1)  # a month or two ago
+    transfer = transfer_services.transfer_register_incoming(
+        actor=demo.secretary, to_org=demo.zb1, data=member_data("ZB1", name="孙九"), outside_name="外省某党支部",
+        letter_number="外〔2026〕12号", paid_up_to=paid, reason="工作调动", transfer_on=today, today=today)
+    client.force_login(demo.secretary)
+    text = client.get(url(transfer.member)).content.decode()
+    expected = (paid + dt.timedelta(days=32)).replace(day=1)
+    assert f'name="effective_month" value="{expected:%Y-%m}"' in text
