@@ -99,10 +99,13 @@ def _detail_context(request, life: LifeMeeting, **forms) -> dict:
     may_manage = scope.can_manage(request.user, org)
     own = _own_member(request.user)
     problems = list(Problem.objects.filter(meeting=meeting).select_related("responsible").order_by("pk"))
+    may_view = scope.can_view(request.user, org)
     rows = [{
         "member": m, "material": materials.get(m.pk), "criticism": criticisms.get(m.pk),
         "attendance": attendance.get(m.pk),
         "may_write": not started and (may_manage or (own is not None and own.pk == m.pk)),
+        # A participant without a role in the organization reads only their own material.
+        "may_open": may_view or (own is not None and own.pk == m.pk),
     } for m in people]
     return {
         "life": life, "meeting": meeting, "org": org, "rows": rows, "started": started,
@@ -243,9 +246,11 @@ def life_material(request, pk, member_id):
                 messages.success(request, "对照检查材料已保存。")
             return redirect("life_material", pk=life.pk, member_id=member.pk)
     started = life.meeting.attendance_frozen_at is not None
+    own = _own_member(request.user)
+    may_write = not started and ((own is not None and own.pk == member.pk) or scope.can_manage(request.user, life.meeting.org))
     return render(request, "inspection/life_material.html", {
         "life": life, "meeting": life.meeting, "org": life.meeting.org, "member": member, "material": material,
-        "form": form, "may_write": not started, "threshold_percent": round(ls.services.originality_threshold(
+        "form": form, "may_write": may_write, "threshold_percent": round(ls.services.originality_threshold(
             life.meeting.org.effective_profile_name()) * 100),
     }, status=400 if request.method == "POST" else 200)
 

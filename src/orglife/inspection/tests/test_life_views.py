@@ -219,3 +219,22 @@ def test_a_participant_is_reminded_to_write_their_material(client, demo):
     assert len(mine) == 1 and mine[0].url == reverse("life_material_mine", args=[life.pk])
     ls.material_save(actor=demo.member, life=life, member=demo.m1, text=OWN)
     assert not [t for t in todos.for_user(demo.member) if t.kind == "material"]
+
+
+def test_a_participant_is_offered_only_their_own_material(client, demo):
+    life = opened(demo)
+    body = login(client, demo.member).get(reverse("life_detail", args=[life.pk])).content.decode()
+    assert reverse("life_material", args=[life.pk, demo.m1.pk]) in body
+    assert reverse("life_material", args=[life.pk, demo.m2.pk]) not in body
+
+
+def test_a_viewer_reads_a_material_without_a_form(client, demo):
+    from orglife.core.models import Role
+    from orglife.orgs import services as org_services
+
+    org_services.grant_role(actor=None, user=demo.outsider, org=demo.zb1, role=Role.VIEWER)
+    life = opened(demo)
+    ls.material_save(actor=None, life=life, member=demo.m2, text=OWN)
+    response = login(client, demo.outsider).get(reverse("life_material", args=[life.pk, demo.m2.pk]))
+    assert response.status_code == 200 and "保存材料" not in response.content.decode()
+    assert client.post(reverse("life_material", args=[life.pk, demo.m2.pk]), {"text": "x"}).status_code == 403
