@@ -137,6 +137,8 @@ def plan_update(*, actor, life: LifeMeeting, notice_sent_on: dt.date | None, not
         raise ServiceError(errors)
     before = {"notice_sent_on": life.notice_sent_on, "reported_up_on": life.reported_up_on}
     with transaction.atomic():
+        _lock_meeting(life)
+        _refuse_started(life)
         life.notice_sent_on, life.notice, life.reported_up_on = notice_sent_on, (notice or "").strip(), reported_up_on
         life.save(update_fields=["notice_sent_on", "notice", "reported_up_on"])
         audit.record(actor=actor, action="life.plan", target=life.meeting, org=life.meeting.org,
@@ -163,6 +165,8 @@ def prep_add(*, actor, life: LifeMeeting, kind: str, held_on: dt.date | None, su
     if errors:
         raise ServiceError(errors)
     with transaction.atomic():
+        _lock_meeting(life)
+        _refuse_started(life)
         record = PrepRecord.objects.create(life=life, kind=kind, held_on=held_on, summary=summary.strip(),
                                            created_by=actor if getattr(actor, "pk", None) else None)
         audit.record(actor=actor, action="life.prep_add", target=life.meeting, org=life.meeting.org,
@@ -229,6 +233,8 @@ def material_save(*, actor, life: LifeMeeting, member: Member, text: str = "", u
         threshold=services.originality_threshold(life.meeting.org.effective_profile_name()),
     )
     with transaction.atomic():
+        _lock_meeting(life)
+        _refuse_started(life)
         material, created = SelfExamination.objects.select_for_update().get_or_create(
             life=life, member=member, defaults={"text": text}
         )
@@ -349,13 +355,34 @@ def refuse_unless_ready(meeting: Meeting) -> None:
     """Called by meetings.services.meeting_start: a prepared life meeting may only be held when
     ready or let go ahead by the organization above."""
     life = LifeMeeting.objects.filter(meeting=meeting).first()
-    if life is None:
-        return
+    if life is None or not any(k in LIFE_KINDS for k in meeting_services.meeting_kinds(meeting)):
+        return  # no workflow, or the meeting no longer counts as a 组织生活会/民主生活会
     state = readiness(life)
     if not state.may_hold:
         missing = "、".join(i.label for i in state.missing)
         raise ServiceError({"status": f"会前准备尚未完成（缺少：{missing}），不能召开；"
                                       "如确需召开，须由上级党组织准予召开并说明理由"})
+
+
+def refuse_unless_recorded(meeting: Meeting) -> None:
+    """Called by meetings.services.meeting_submit: every attendee of a prepared life meeting
+    self-criticises and is criticised, absentees in writing (RULES §4), before the record locks,
+    since a locked record takes no further criticism records."""
+    life = LifeMeeting.objects.filter(meeting=meeting).first()
+    if life is None or meeting.attendance_frozen_at is None:
+        return
+    recorded = set(life.criticisms.values_list("member_id", flat=True))
+    missing = [a.member.name for a in meeting.attendance.select_related("member").order_by("id")
+               if a.member_id not in recorded]
+    if missing:
+        shown = "、".join(missing[:10]) + (f"等{len(missing)}人" if len(missing) > 10 else "")
+        raise ServiceError({"criticisms": f"尚未记录批评与自我批评：{shown}（未到会的党员须书面提交）"})
+
+
+def _lock_meeting(life: LifeMeeting) -> Meeting:
+    """Re-read the meeting under a row lock, so a write races neither the start nor the submit."""
+    life.meeting = Meeting.objects.select_for_update().select_related("org").get(pk=life.meeting_id)
+    return life.meeting
 
 
 def override(*, actor, life: LifeMeeting, reason: str) -> LifeMeeting:
@@ -366,6 +393,8 @@ def override(*, actor, life: LifeMeeting, reason: str) -> LifeMeeting:
         raise ServiceError({"reason": "请说明准予召开的理由"})
     missing = [i.label for i in readiness(life).missing]
     with transaction.atomic():
+        _lock_meeting(life)
+        _refuse_started(life)
         life.override_reason, life.override_by, life.override_at = reason, actor, timezone.now()
         life.save(update_fields=["override_reason", "override_by", "override_at"])
         audit.record(actor=actor, action="life.override", target=life.meeting, org=life.meeting.org,
@@ -394,6 +423,8 @@ def criticism_save(*, actor, life: LifeMeeting, member: Member, self_criticism: 
         raise ServiceError({"self_criticism": "请填写自我批评内容"})
     in_writing = in_writing or row.status != AttendanceStatus.PRESENT
     with transaction.atomic():
+        if _lock_meeting(life).is_locked:
+            raise ServiceError({"status": "会议记录已提交，如需修改请通过更正"})
         record, _ = CriticismRecord.objects.select_for_update().get_or_create(
             life=life, member=member, defaults={"self_criticism": self_criticism.strip()})
         record.self_criticism, record.criticisms = self_criticism.strip(), (criticisms or "").strip()

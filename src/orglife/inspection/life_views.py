@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -65,6 +66,8 @@ def life_list(request, code):
     org = scope.get_org_for_user(request.user, code)
     qs = (LifeMeeting.objects.filter(meeting__org__path__startswith=org.path)
           .select_related("meeting__org").order_by("-meeting__planned_at", "-pk"))
+    if not scope.covers_subtree(request.user, org):  # a grant on this organization only
+        qs = qs.filter(scope.org_q(request.user, prefix="meeting__org__") or Q(pk__in=[]))
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     may_open = scope.can_manage(request.user, org) and any(org.kind in kinds for kinds in ls.HOLDERS.values())
     return render(request, "inspection/life_list.html", {

@@ -250,6 +250,11 @@ def meeting_update(*, actor, meeting: Meeting, kinds=None, **fields) -> Meeting:
             org=meeting.org,
             changes=audit.diff(before, after),
         )
+        # A planned meeting that now counts as a 组织生活会/民主生活会 gets its preparation too.
+        from orglife.inspection import life_services
+
+        if life_services.opens_on_create(meeting):
+            life_services.attach(actor=actor, meeting=meeting)
     return meeting
 
 
@@ -702,6 +707,12 @@ def meeting_submit(
     today = today or timezone.localdate(now)
     errors = {name: f"缺少会议要素：{element_label(name)}" for name in missing_elements(meeting)}
     errors.update(_check_held_at(meeting, now))
+    from orglife.inspection import life_services  # see meeting_create
+
+    try:
+        life_services.refuse_unless_recorded(meeting)
+    except ServiceError as exc:
+        errors.update(exc.errors)
     late_reason = (late_reason or meeting.late_reason or "").strip()
     # A record returned by the organization above and corrected is judged as of when it was
     # first entered, not as a late entry of its own.

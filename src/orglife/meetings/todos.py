@@ -258,8 +258,10 @@ def materials_due(member, on: dt.date) -> list[Todo]:
     """组织生活会 of the member's branch or group being prepared, for which the member has not yet
     written their 对照检查材料."""
     qs = (LifeMeeting.objects.filter(meeting__org_id__in=[i for i in (member.org_id, member.party_group_id) if i],
-                                     meeting__attendance_frozen_at__isnull=True)
-          .exclude(materials__member=member).select_related("meeting__org").order_by("meeting__planned_at")[:LIMIT])
+                                     meeting__attendance_frozen_at__isnull=True,
+                                     meeting__kind_rows__kind__in=["org_life_meeting", "democratic_life_meeting"])
+          .exclude(materials__member=member).select_related("meeting__org").order_by("meeting__planned_at")
+          .distinct()[:LIMIT])
     todos = []
     for life in qs:
         day = timezone.localdate(life.meeting.planned_at) if life.meeting.planned_at else None

@@ -244,3 +244,48 @@ def test_every_action_has_a_label(demo):
     actions = set(AuditEvent.objects.filter(action__startswith="life.").values_list("action", flat=True))
     assert {"life.open", "life.plan", "life.prep_add", "life.material_save", "life.override"} <= actions
     assert actions <= set(ACTION_LABELS)
+
+
+def test_a_meeting_changed_to_another_kind_is_no_longer_held_back(demo):
+    life = opened(demo)
+    meeting_services.meeting_update(actor=demo.secretary, meeting=life.meeting, kinds=["theme_day"])
+    meeting_services.meeting_start(actor=demo.secretary, meeting=life.meeting)  # no readiness check
+    assert life.meeting.attendance.exists()
+
+
+def test_a_planned_meeting_changed_into_a_life_meeting_gets_the_workflow(demo):
+    meeting = meeting_services.meeting_create(actor=None, org=demo.zb1, kinds=["theme_day"], planned_at=LATER)
+    assert not LifeMeeting.objects.filter(meeting=meeting).exists()
+    meeting_services.meeting_update(actor=None, meeting=meeting, kinds=["theme_day", "org_life_meeting"])
+    assert LifeMeeting.objects.filter(meeting=meeting).exists()
+    with pytest.raises(ServiceError, match="会前准备尚未完成"):
+        meeting_services.meeting_start(actor=None, meeting=meeting)
+
+
+def test_the_record_is_not_submitted_until_every_attendee_is_recorded(demo):
+    life = prepared(demo)
+    meeting = life.meeting
+    meeting_services.meeting_start(actor=demo.secretary, meeting=meeting)
+    meeting_services.attendance_set(actor=demo.secretary, meeting=meeting, rows=[
+        {"member": demo.m1.pk, "status": "present"}, {"member": demo.m2.pk, "status": "present"}])
+    meeting_services.meeting_update(actor=demo.secretary, meeting=meeting, place="活动室", host=demo.m1.pk,
+                                    recorder=demo.m2.pk, minutes="记录", opinions="意见")
+    ls.criticism_save(actor=demo.secretary, life=life, member=demo.m1, self_criticism="学习不够")
+    with pytest.raises(ServiceError) as exc:
+        meeting_services.meeting_submit(actor=demo.secretary, meeting=meeting)
+    assert "王五" in exc.value.errors["criticisms"] and "李四" not in exc.value.errors["criticisms"]
+    ls.criticism_save(actor=demo.secretary, life=life, member=demo.m2, self_criticism="工作标准不高")
+    meeting_services.meeting_submit(actor=demo.secretary, meeting=meeting)
+    meeting.refresh_from_db()
+    assert meeting.is_locked
+    with pytest.raises(ServiceError, match="已提交"):
+        ls.criticism_save(actor=demo.secretary, life=life, member=demo.m2, self_criticism="改")
+
+
+def test_a_stale_copy_cannot_write_after_the_meeting_started(demo):
+    life = prepared(demo)
+    stale = LifeMeeting.objects.get(pk=life.pk)
+    assert stale.meeting.attendance_frozen_at is None  # loaded before the start
+    meeting_services.meeting_start(actor=demo.secretary, meeting=life.meeting)
+    with pytest.raises(ServiceError, match="会议已经开始"):
+        ls.prep_add(actor=None, life=stale, kind="study", held_on=TODAY, summary="补学")

@@ -238,3 +238,13 @@ def test_a_viewer_reads_a_material_without_a_form(client, demo):
     response = login(client, demo.outsider).get(reverse("life_material", args=[life.pk, demo.m2.pk]))
     assert response.status_code == 200 and "保存材料" not in response.content.decode()
     assert client.post(reverse("life_material", args=[life.pk, demo.m2.pk]), {"text": "x"}).status_code == 403
+
+
+def test_a_grant_on_the_committee_alone_does_not_list_its_branches(client, demo):
+    from orglife.core.models import Role
+    from orglife.orgs import services as org_services
+
+    org_services.grant_role(actor=None, user=demo.outsider, org=demo.zz, role=Role.VIEWER, recursive=False)
+    opened(demo)
+    response = login(client, demo.outsider).get(reverse("life_list", args=["ZZ"]))
+    assert response.status_code == 200 and "2026年度组织生活会" not in response.content.decode()
