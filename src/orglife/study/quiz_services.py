@@ -19,15 +19,36 @@ from orglife.orgs.services import ServiceError
 
 from . import drawing, grading
 from .bank_services import TAG_SPLIT, usable
-from .exam_models import Question, QuizChallenge, QuizRun
+from .exam_models import (
+    Answer,
+    Exam,
+    ExamQuestion,
+    ExamStatus,
+    PaperMode,
+    Question,
+    QuizChallenge,
+    QuizRun,
+)
 from .exam_services import clean_response
+
+
+def exam_reserved(now=None) -> set[int]:
+    """Questions of exams not yet closed (drafts included): on a fixed paper, or already drawn
+    for an attempt. A quiz shows its answer keys, so it must not practise these."""
+    now = now or timezone.now()
+    live = Exam.objects.filter(closes_at__gt=now).exclude(status=ExamStatus.CANCELLED)
+    fixed = ExamQuestion.objects.filter(exam__in=live).values_list("question_id", flat=True)
+    drawn = Answer.objects.filter(attempt__exam__in=live, attempt__exam__mode=PaperMode.DRAWN).values_list(
+        "question_id", flat=True)
+    return set(fixed) | set(drawn)
 
 
 def _pool(challenge: QuizChallenge) -> list[drawing.Item]:
     wanted = set(challenge.tags)
+    reserved = exam_reserved()
     return [drawing.Item(pk, tuple(tags), difficulty)
             for pk, tags, difficulty in usable(challenge.org).values_list("id", "tags", "difficulty")
-            if not wanted or wanted.intersection(tags)]
+            if (not wanted or wanted.intersection(tags)) and pk not in reserved]
 
 
 def clean_quiz(org, data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:

@@ -121,3 +121,22 @@ def test_wrong_methods(client, demo, quiz):
     client.force_login(demo.member)
     assert client.get(reverse("quiz_level_start", args=[quiz.pk, 1])).status_code == 405
     assert client.post(reverse("quiz_detail", args=[quiz.pk])).status_code == 405
+
+
+def test_a_quiz_never_practises_the_questions_of_an_exam_still_open(demo, quiz):
+    from orglife.study.exam_models import ExamQuestion
+
+    questions = list(exam_demo.seed_bank(demo.zz))
+    exam = exam_demo.seed_exam(demo.zz, questions[:4])
+    on_paper = set(ExamQuestion.objects.filter(exam=exam).values_list("question_id", flat=True))
+    assert on_paper and on_paper <= quiz_services.exam_reserved()
+    for level in (1,):
+        run = quiz_services.run_start(quiz=quiz, member=demo.m1, level=level)
+        assert not on_paper & set(run.questions)  # its answer keys would be shown after each answer
+
+
+def test_the_demo_quiz_is_playable_beside_the_demo_exam(demo):
+    exam_demo.seed_demo(demo.zb1)
+    quiz = QuizChallenge.objects.get(org=demo.zb1)
+    run = quiz_services.run_start(quiz=quiz, member=demo.m1, level=1)
+    assert len(run.questions) == quiz.per_level
