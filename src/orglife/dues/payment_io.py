@@ -299,7 +299,7 @@ def _plan(org: Organization, rows, prepay: bool, today: dt.date, errors: list[li
                 continue
         problem = rules.month_problem(month, today, prepay=prepay)
         due = ledger.due_for(month)
-        if problem and existing is None:
+        if problem:  # a payment outside the payable window is neither added nor rewritten by a list
             err(number, "month", problem)
             continue
         if due is None:

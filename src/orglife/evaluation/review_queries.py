@@ -71,7 +71,7 @@ def own_sheet(report: DutyReport, reviewer: Reviewer | None) -> ReviewSheet | No
 
 def comments(report: DutyReport) -> list[str]:
     """Reviewers' comments on a report, without names (shown to the secretary after close)."""
-    return [c for c in report.score_sheets.order_by("id").values_list("comment", flat=True) if c]
+    return [c for c in report.score_sheets.order_by("comment").values_list("comment", flat=True) if c]
 
 
 def my_reports(user):

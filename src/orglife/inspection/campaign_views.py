@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from orglife.core import audit, scope
 from orglife.core.models import Role
 from orglife.meetings.reports import attachment
-from orglife.orgs.models import Member
+from orglife.orgs.models import Member, Organization
 from orglife.orgs.services import ServiceError
 
 from . import campaign_services as cs
@@ -42,7 +42,10 @@ def _own_member(user, campaign: Campaign) -> Member | None:
 
 
 def _is_administrator(user) -> bool:
-    return user.is_authenticated and (user.is_superuser or any(g.role == Role.ADMINISTRATOR for g in scope.grants(user)))
+    """A system administrator: checklists are shared by every organization, so only an administrator
+    of a root organization (or a superuser) loads them."""
+    return user.is_authenticated and (user.is_superuser or any(
+        g.role == Role.ADMINISTRATOR and g.recursive and len(g.path) == Organization.steplen for g in scope.grants(user)))
 
 
 @login_required

@@ -181,7 +181,11 @@ def applicant_update(*, actor, applicant: Applicant, data: dict[str, Any], today
         locked = Applicant.objects.select_for_update().get(pk=applicant.pk)
         for k, v in cleaned.items():
             setattr(locked, k, v)
-        locked.save()
+        try:
+            with transaction.atomic():
+                locked.save()
+        except IntegrityError:  # the same ID number written for another file at the same moment
+            raise ServiceError({"id_number": "该公民身份号码已登记为入党申请人"}) from None
         first = locked.steps.filter(step="application").first()
         if first and first.on != cleaned["applied_on"]:
             first.on = cleaned["applied_on"]

@@ -186,3 +186,12 @@ def test_opening_the_answer_page_writes_nothing(client, demo):
     body = as_(client, demo.secretary).get(url).content.decode()
     assert "系统自动核查" in body  # shown, computed…
     assert not Answer.objects.filter(campaign=campaign).exists()  # …but not saved by a GET
+
+
+def test_an_administrator_of_a_branch_does_not_load_shared_checklists(client, demo):
+    from orglife.core.models import Role
+    from orglife.orgs import services as org_services
+
+    org_services.grant_role(actor=None, user=demo.outsider, org=demo.zb1, role=Role.ADMINISTRATOR)
+    client.force_login(demo.outsider)
+    assert client.get(reverse("checklist_upload")).status_code == 403
