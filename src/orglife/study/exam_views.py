@@ -117,40 +117,33 @@ def exam_detail(request, pk):
     })
 
 
-@login_required
-@require_POST
-def exam_publish(request, pk):
+def _exam_action(request, pk, call, done: str):
+    """A button on the exam page: call the service, say what happened, back to the page."""
     exam = get_exam_for_user(request.user, pk, write=True)
     try:
-        exam_services.exam_publish(actor=request.user, exam=exam)
-        messages.success(request, "考试已发布，范围内的党员可在“我的考试”中作答。")
+        call(actor=request.user, exam=exam)
+        messages.success(request, done)
     except ServiceError as exc:
         _errors(request, exc)
     return redirect("exam_detail", exam.pk)
+
+
+@login_required
+@require_POST
+def exam_publish(request, pk):
+    return _exam_action(request, pk, exam_services.exam_publish, "考试已发布，范围内的党员可在“我的考试”中作答。")
 
 
 @login_required
 @require_POST
 def exam_cancel(request, pk):
-    exam = get_exam_for_user(request.user, pk, write=True)
-    try:
-        exam_services.exam_cancel(actor=request.user, exam=exam)
-        messages.success(request, "考试已取消。")
-    except ServiceError as exc:
-        _errors(request, exc)
-    return redirect("exam_detail", exam.pk)
+    return _exam_action(request, pk, exam_services.exam_cancel, "考试已取消。")
 
 
 @login_required
 @require_POST
 def exam_results_publish(request, pk):
-    exam = get_exam_for_user(request.user, pk, write=True)
-    try:
-        exam_services.results_publish(actor=request.user, exam=exam)
-        messages.success(request, "成绩名单已公布。")
-    except ServiceError as exc:
-        _errors(request, exc)
-    return redirect("exam_detail", exam.pk)
+    return _exam_action(request, pk, exam_services.results_publish, "成绩名单已公布。")
 
 
 @login_required
